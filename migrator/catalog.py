@@ -1,0 +1,117 @@
+"""Load the knowledge in `rules/*.toml` into typed, read-only records.
+
+Everything the engine knows about OpenAI and Mistral comes through here, so a monthly
+fact update is a data edit. Files are read with tomlkit (the project's one TOML reader).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from migrator.rules_dir import rules_dir
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    severity: str
+    fixable: bool
+    message: str
+    what: str = ""
+    why: str = ""
+    example: str = ""
+    use_instead: str = ""
+    fix_safety: str = ""
+    references: tuple[str, ...] = ()
+    examples: tuple[dict[str, Any], ...] = ()
+
+    def format(self, **fields: object) -> str:
+        return self.message.format(**fields)
+
+
+@dataclass(frozen=True)
+class Connection:
+    mistral_base_url: str
+    openai_hosts: tuple[str, ...]
+    sdk_module: str
+    clients: frozenset[str]
+    azure_clients: frozenset[str]
+    api_key_keyword: str
+    base_url_keyword: str
+    module_api_key: tuple[str, ...]
+    module_base_url: tuple[str, ...]
+    env_api_key: frozenset[str]
+    env_base_url: frozenset[str]
+    legacy_v0: tuple[str, ...]
+    env_prefix: str
+    presets: dict[str, dict[str, str]]
+    model_keywords: frozenset[str]
+    model_dict_keys: frozenset[str]
+    secret_patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rules: dict[str, Rule]
+    connection: Connection
+    models: dict[str, Any] = field(repr=False)
+
+    def rule(self, code: str) -> Rule:
+        return self.rules[code]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
+
+
+def _connection(data: dict[str, Any]) -> Connection:
+    sdk, endpoint = data["sdk"], data["endpoint"]
+    return Connection(
+        mistral_base_url=endpoint["mistral_base_url"],
+        openai_hosts=tuple(endpoint["openai_hosts"]),
+        sdk_module=sdk["module"],
+        clients=frozenset(sdk["clients"]),
+        azure_clients=frozenset(sdk["azure_clients"]),
+        api_key_keyword=sdk["api_key_keyword"],
+        base_url_keyword=sdk["base_url_keyword"],
+        module_api_key=tuple(sdk["module_api_key"]),
+        module_base_url=tuple(sdk["module_base_url"]),
+        env_api_key=frozenset(sdk["env_api_key"]),
+        env_base_url=frozenset(sdk["env_base_url"]),
+        legacy_v0=tuple(sdk["legacy_v0"]),
+        env_prefix=sdk["env_prefix"],
+        presets=data["presets"],
+        model_keywords=frozenset(data["models"]["keywords"]),
+        model_dict_keys=frozenset(data["models"]["dict_keys"]),
+        secret_patterns=tuple(data["secrets"]["patterns"]),
+    )
+
+
+def _rules(data: dict[str, Any]) -> dict[str, Rule]:
+    rules = {}
+    for code, entry in data["rules"].items():
+        entry = dict(entry)
+        entry["references"] = tuple(entry.get("references", ()))
+        entry["examples"] = tuple(entry.get("examples", ()))
+        rules[code] = Rule(code=code, **entry)
+    return rules
+
+
+@lru_cache(maxsize=1)
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """The shipped catalog; user config is layered on top by `migrator.settings`."""
+    base = directory or rules_dir()
+    rules = _rules(read_toml(base / "catalog.toml"))
+    for extra in sorted(base.glob("catalog-*.toml")):
+        rules.update(_rules(read_toml(extra)))
+    return Catalog(
+        rules=dict(sorted(rules.items())),
+        connection=_connection(read_toml(base / "connection.toml")),
+        models=read_toml(base / "models.toml"),
+    )

@@ -1,0 +1,31 @@
+"""Decide from bytes alone whether a file can hold anything a rule looks for.
+
+Parsing and scope analysis dominate a run; most files in a repository never mention
+OpenAI. The trigger tokens come from the rules data (SDK module, hosts, env vars, model
+ids and id shapes), so a data edit widens the filter with no code change. The filter may
+let a file through needlessly; it must never turn away one a rule would flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.settings import Settings
+
+
+def _alternatives(settings: Settings) -> list[bytes]:
+    connection = settings.catalog.connection
+    words = [connection.sdk_module, *connection.openai_hosts, connection.env_prefix]
+    words += list(connection.env_api_key | connection.env_base_url)
+    parts = [re.escape(word.encode()) for word in words]
+    ids = sorted(settings.models.entries, key=len, reverse=True)
+    parts.append(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(i.encode()) for i in ids) + rb")")
+    recognise = settings.catalog.models["recognise"]
+    for key in ("openai_like", "fine_tune"):
+        shape = recognise[key].lstrip("^").encode()
+        parts.append(rb"['\"](?:" + shape + rb")")
+    return parts
+
+
+def build_prefilter(settings: Settings) -> re.Pattern[bytes]:
+    return re.compile(b"|".join(_alternatives(settings)))

@@ -1,0 +1,164 @@
+"""OpenAI clients and the module-level SDK settings.
+
+A client ends up with an explicit `api_key` and `base_url` that read the configured
+variables, unless it was deliberately pointed at another provider (left alone, MM105)
+or built from `**kwargs` the tool cannot see (reported, MM108).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from migrator.python.context import FileContext
+from migrator.python.envexpr import env_get, env_required, quote_of, string_value
+from migrator.python.urls import classify_url
+from migrator.secrets import mask
+
+KEY_KIND = "API keys"
+CLIENT_KIND = "client settings"
+
+IsEnvRead = Callable[[cst.BaseExpression], bool]
+
+
+def _keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
+    return {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+
+
+def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
+    """Add keyword arguments in the call's own layout (one line, or one per line)."""
+    args = list(call.args)
+    if not args:
+        spaced = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        return call.with_changes(args=[arg.with_changes(comma=spaced) for arg in new[:-1]] + [new[-1]])
+    if len(args) > 1 and isinstance(args[0].comma, cst.Comma):
+        separator = args[0].comma
+    elif isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        separator = cst.Comma(whitespace_after=call.whitespace_before_args)
+    else:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    trailing = args[-1].comma
+    args[-1] = args[-1].with_changes(comma=separator)
+    added = [arg.with_changes(comma=separator) for arg in new[:-1]]
+    added.append(new[-1].with_changes(comma=trailing))
+    return call.with_changes(args=args + added)
+
+
+LINE_LENGTH = 88
+
+
+def _one_line(call: cst.Call) -> bool:
+    return not isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and not any(
+        isinstance(arg.comma, cst.Comma) and isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        for arg in call.args
+    )
+
+
+def one_per_line(call: cst.Call) -> cst.Call:
+    """Black's layout: each argument on its own line, a trailing comma, `)` on its own."""
+    indent = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    close = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    args = [arg.with_changes(comma=cst.Comma(whitespace_after=indent)) for arg in call.args[:-1]]
+    args.append(call.args[-1].with_changes(comma=cst.Comma(whitespace_after=close)))
+    return call.with_changes(whitespace_before_args=indent, args=args)
+
+
+def fit(call: cst.Call, column: int) -> cst.Call:
+    """Break a call that the rewrite made too long for one line; leave others as written."""
+    if call.args and _one_line(call) and column + len(cst.Module([]).code_for_node(call)) > LINE_LENGTH:
+        return one_per_line(call)
+    return call
+
+
+def _key_from_env(ctx: FileContext, quote: str = '"') -> cst.BaseExpression:
+    ctx.rewrote(CLIENT_KIND, ctx.settings.api_key_env)
+    return env_required(ctx.settings.api_key_env, quote)
+
+
+def _base_from_env(ctx: FileContext, quote: str = '"') -> cst.BaseExpression:
+    ctx.rewrote(CLIENT_KIND, ctx.settings.base_url_env)
+    return env_get(ctx.settings.base_url_env, ctx.settings.mistral_base_url, quote)
+
+
+def replace_key_literal(node: cst.SimpleString, value: str, where: CodeRange, ctx: FileContext) -> cst.BaseExpression:
+    ctx.secrets.add(value)
+    if not ctx.report("MM102", where, secret=mask(value), env=ctx.settings.api_key_env):
+        return node
+    ctx.rewrote(KEY_KIND, ctx.settings.api_key_env)
+    return env_required(ctx.settings.api_key_env, quote_of(node))
+
+
+def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
+    literal = string_value(value)
+    if literal is not None and classify_url(literal, ctx.settings.catalog.connection) == "other":
+        return literal
+    return None
+
+
+def rewrite_client(
+    name: str,
+    original: cst.Call,
+    updated: cst.Call,
+    position: Callable[[cst.CSTNode], CodeRange],
+    is_env_read: IsEnvRead,
+    ctx: FileContext,
+) -> cst.Call:
+    connection = ctx.settings.catalog.connection
+    key_kw, base_kw = connection.api_key_keyword, connection.base_url_keyword
+    before = _keyword_args(original)
+    base, key = before.get(base_kw), before.get(key_kw)
+    if base is not None:
+        elsewhere = points_elsewhere(base.value, ctx)
+        if elsewhere is not None:
+            ctx.report("MM105", position(original), url=elsewhere)
+            return updated
+    after = _keyword_args(updated)
+    args = list(updated.args)
+    column = position(original).start.column
+    changed = updated.deep_equals(original) is False
+    if key is not None:
+        literal = string_value(key.value)
+        if literal is not None and isinstance(key.value, cst.SimpleString):
+            new_value = replace_key_literal(key.value, literal, position(key.value), ctx)
+            args[args.index(after[key_kw])] = after[key_kw].with_changes(value=new_value)
+            changed = True
+        elif not is_env_read(key.value):
+            ctx.report("MM108", position(key.value), keyword=key_kw)
+    if base is not None and string_value(base.value) is None and not is_env_read(base.value):
+        ctx.report("MM108", position(base.value), keyword=base_kw)
+    updated = updated.with_changes(args=args)
+    if any(arg.star == "**" for arg in original.args):
+        ctx.report("MM108", position(original), keyword="**kwargs")
+        return fit(updated, column) if changed else updated
+    missing = [kw for kw in (key_kw, base_kw) if kw not in before]
+    added = ", ".join(
+        f"{kw}= from {ctx.settings.api_key_env if kw == key_kw else ctx.settings.base_url_env}"
+        for kw in missing
+    )
+    if not missing or not ctx.report(
+        "MM103", position(original), client=f"{name}()", missing=" and ".join(missing), added=added
+    ):
+        return fit(updated, column) if changed else updated
+    new_args = [
+        cst.Arg(
+            keyword=cst.Name(kw),
+            value=_key_from_env(ctx) if kw == key_kw else _base_from_env(ctx),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        for kw in missing
+    ]
+    return fit(append_args(updated, new_args), column)
+
+
+def module_setting_statement(target: cst.Attribute, attr: str, ctx: FileContext) -> cst.SimpleStatementLine:
+    """`openai.base_url = os.environ.get(...)`, spelled with the file's own module alias."""
+    return cst.SimpleStatementLine(
+        body=[
+            cst.Assign(
+                targets=[cst.AssignTarget(target.with_changes(attr=cst.Name(attr)))],
+                value=_base_from_env(ctx),
+            )
+        ]
+    )

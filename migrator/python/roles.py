@@ -1,0 +1,100 @@
+"""What a string literal is doing where it stands.
+
+The same `"gpt-4o"` is rewritten when it chooses the model (`model="gpt-4o"`), but only
+reported when it is compared, looked up or combined, because rewriting those would
+silently change what the surrounding logic matches. This module answers "which is it?"
+from the literal's parents alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrator.python.envexpr import string_value
+
+ParentOf = Callable[[cst.CSTNode], cst.CSTNode | None]
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str
+    # keyword name, dict key or method name, where the kind has one
+    name: str | None = None
+    call: cst.Call | None = None
+    index: int = -1
+
+
+NAMING = frozenset({"assign", "param-default"})
+ROUTING = {
+    "compare": "comparison",
+    "membership": "membership test",
+    "dict-key": "dict key",
+    "match": "match case",
+    "subscript": "lookup key",
+    "prefix-test": "prefix test",
+}
+
+
+def _container_role(container: cst.CSTNode, parent_of: ParentOf) -> Role:
+    holder = parent_of(container)
+    if isinstance(holder, (cst.ComparisonTarget, cst.Comparison)):
+        return Role("membership")
+    if isinstance(holder, cst.MatchValue):
+        return Role("match")
+    return Role("container")
+
+
+def role_of(node: cst.CSTNode, parent_of: ParentOf) -> Role:
+    parent = parent_of(node)
+    if isinstance(parent, cst.Arg):
+        call = parent_of(parent)
+        assert isinstance(call, cst.Call)
+        if parent.keyword is not None:
+            return Role("keyword", parent.keyword.value, call)
+        index = list(call.args).index(parent)
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        if method in ("startswith", "endswith"):
+            return Role("prefix-test", method, call)
+        return Role("positional", method, call, index)
+    if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is node:
+        return Role("assign")
+    if isinstance(parent, cst.Param) and parent.default is node:
+        return Role("param-default")
+    if isinstance(parent, cst.DictElement):
+        if parent.key is node:
+            return Role("dict-key")
+        return Role("dict-value", string_value(parent.key))
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+        return Role("compare")
+    if isinstance(parent, cst.Element):
+        container = parent_of(parent)
+        return _container_role(container, parent_of) if container is not None else Role("other")
+    if isinstance(parent, cst.MatchValue):
+        return Role("match")
+    if isinstance(parent, (cst.Index, cst.SubscriptElement)):
+        return Role("subscript")
+    if isinstance(parent, (cst.ConcatenatedString, cst.BinaryOperation)):
+        return Role("concat")
+    if isinstance(parent, cst.Expr):
+        return Role("docstring")
+    return Role("other")
+
+
+def describe(role: Role) -> str:
+    """How a finding names a position it does not rewrite."""
+    if role.kind in ROUTING:
+        return ROUTING[role.kind]
+    if role.kind == "keyword":
+        return f"passed as {role.name}="
+    if role.kind == "positional":
+        return "passed as a positional argument"
+    if role.kind == "dict-value":
+        return f"as the value of dict key {role.name!r}" if role.name else "as a dict value"
+    if role.kind == "container":
+        return "in a list, tuple or set"
+    if role.kind == "concat":
+        return "in a concatenation"
+    return "in an expression the tool does not rewrite"

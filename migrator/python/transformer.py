@@ -1,0 +1,179 @@
+"""The one LibCST pass over a Python file.
+
+Qualified-name metadata is the expensive part of a run, so it is computed once per file
+and every rule reads it here; the rule modules (clients, urls, models, envreads) only
+decide what a node becomes. Children are left before their parents, so string literals
+are settled before the call or assignment that holds them.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    CodeRange,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+)
+
+from migrator.python import clients, envreads, models, urls
+from migrator.python.context import FileContext
+from migrator.python.envexpr import string_value
+from migrator.python.imports import ensure_import_os
+from migrator.python.roles import Role, role_of
+
+
+class MigrationTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ParentNodeProvider)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.connection = ctx.settings.catalog.connection
+        module = self.connection.sdk_module
+        self.key_settings = {f"{module}.{a}" for a in self.connection.module_api_key}
+        self.base_settings = {f"{module}.{a}" for a in self.connection.module_base_url}
+        self.key_statements: set[cst.SimpleStatementLine] = set()
+        self.module_sets_base = False
+
+    # -- metadata helpers -------------------------------------------------------------
+    def qualified(self, node: cst.CSTNode) -> set[str]:
+        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        return self.get_metadata(PositionProvider, node)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def is_env_read(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            return bool(self.qualified(node.func) & envreads.ENV_CALLS)
+        if isinstance(node, cst.Subscript):
+            return envreads.ENV_MAPPING in self.qualified(node.value)
+        return False
+
+    def setting_name(self, target: cst.BaseAssignTargetExpression) -> str | None:
+        if not isinstance(target, cst.Attribute):
+            return None
+        names = self.qualified(target) & (self.key_settings | self.base_settings)
+        return next(iter(names), None)
+
+    # -- statement tracking, for suppression comments on a statement's first line ------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.ctx.statement_lines.append(self.position(node).start.line)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[no-untyped-def]
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.ctx.statement_lines.pop()
+        return result
+
+    # -- module-level SDK settings ----------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        for line in m.findall(node, m.SimpleStatementLine(body=[m.Assign()])):
+            assert isinstance(line, cst.SimpleStatementLine)
+            assign = line.body[0]
+            assert isinstance(assign, cst.Assign)
+            for target in assign.targets:
+                name = self.setting_name(target.target)
+                if name in self.key_settings:
+                    self.key_statements.add(line)
+                elif name in self.base_settings:
+                    self.module_sets_base = True
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        for target in original.targets:
+            name = self.setting_name(target.target)
+            if name is None:
+                continue
+            value = string_value(original.value)
+            where = self.position(original.value)
+            if name in self.key_settings:
+                if value is not None and isinstance(original.value, cst.SimpleString):
+                    return updated.with_changes(
+                        value=clients.replace_key_literal(original.value, value, where, self.ctx)
+                    )
+                if not self.is_env_read(original.value):
+                    self.ctx.report("MM108", where, keyword=name)
+            elif value is not None and urls.classify_url(value, self.connection) == "other":
+                self.ctx.report("MM105", where, url=value)
+        return updated
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if original not in self.key_statements or self.module_sets_base:
+            return updated
+        assign = original.body[0]
+        assert isinstance(assign, cst.Assign)
+        target = assign.targets[0].target
+        assert isinstance(target, cst.Attribute)
+        attr = self.connection.module_base_url[0]
+        if not self.ctx.report(
+            "MM103", self.position(original), client=f"setting {self.connection.sdk_module}.api_key",
+            missing="base_url", added=f"{attr} from {self.ctx.settings.base_url_env}",
+        ):
+            return updated
+        addition = clients.module_setting_statement(target, attr, self.ctx)
+        return cst.FlattenSentinel([updated, addition])
+
+    # -- literals ---------------------------------------------------------------------
+    def leave_SimpleString(
+        self, original: cst.SimpleString, updated: cst.SimpleString
+    ) -> cst.BaseExpression:
+        value = string_value(original)
+        if value is None:
+            return updated
+        role = role_of(original, self.parent)
+        if self._is_env_default(role):
+            return updated
+        match = self.ctx.settings.models.lookup(value)
+        if match is not None:
+            return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
+        return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+
+    def _is_env_default(self, role: Role) -> bool:
+        if role.call is None or not (self.qualified(role.call.func) & envreads.ENV_CALLS):
+            return False
+        return role.kind == "positional" and role.index == 1 or (
+            role.kind == "keyword" and role.name == "default"
+        )
+
+    def leave_FormattedString(
+        self, original: cst.FormattedString, updated: cst.FormattedString
+    ) -> cst.FormattedString:
+        models.report_in_fstring(original, self.position(original), self.ctx)
+        return updated
+
+    # -- calls ------------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        names = self.qualified(original.func)
+        if not names:
+            return updated
+        where = self.position(original)
+        if names & envreads.ENV_CALLS:
+            return envreads.rewrite_call(original, updated, where, self.ctx)
+        if names & self.connection.azure_clients:
+            self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0])
+            return updated
+        if names & self.connection.clients:
+            client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"
+            return clients.rewrite_client(
+                client, original, updated, self.position, self.is_env_read, self.ctx
+            )
+        legacy = [n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))]
+        if legacy:
+            self.ctx.report("MM106", where, call=sorted(legacy)[0])
+        return updated
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        if envreads.ENV_MAPPING in self.qualified(original.value):
+            return envreads.rewrite_subscript(updated, self.position(original), self.ctx)
+        return updated
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return ensure_import_os(updated) if self.ctx.needs_os else updated

@@ -1,0 +1,56 @@
+"""OpenAI URLs in Python: base URLs become an env read; raw endpoint URLs are reported."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from migrator.catalog import Connection
+from migrator.python.context import FileContext
+from migrator.python.envexpr import env_get, quote_of
+from migrator.python.roles import Role
+
+KIND = "base URLs"
+
+
+def classify_url(value: str, connection: Connection) -> Literal["base", "endpoint", "other"] | None:
+    """'base'/'endpoint' for OpenAI URLs, 'other' for any other http(s) URL, else None."""
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if (parts.hostname or "") not in connection.openai_hosts:
+        return "other"
+    return "base" if parts.path.rstrip("/") in ("", "/v1") and not parts.query else "endpoint"
+
+
+def base_url_names(connection: Connection) -> frozenset[str]:
+    return frozenset((*connection.module_base_url, connection.base_url_keyword))
+
+
+def sets_base_url(role: Role, connection: Connection) -> bool:
+    if role.kind in ("assign", "param-default"):
+        return True
+    return role.kind in ("keyword", "dict-value") and role.name in base_url_names(connection)
+
+
+def rewrite_literal(
+    node: cst.SimpleString, value: str, role: Role, where: CodeRange, ctx: FileContext
+) -> cst.BaseExpression:
+    connection = ctx.settings.catalog.connection
+    kind = classify_url(value, connection)
+    if kind is None or kind == "other" or role.kind == "docstring":
+        return node
+    if kind == "base" and sets_base_url(role, connection):
+        env, default = ctx.settings.base_url_env, ctx.settings.mistral_base_url
+        if not ctx.report("MM101", where, url=value, env=env, default=default):
+            return node
+        ctx.rewrote(KIND, env)
+        return env_get(env, default, quote_of(node))
+    ctx.report("MM109", where, url=value)
+    return node

@@ -1,0 +1,90 @@
+"""Human-readable output: findings grouped by file, the fix summary, the model table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from migrator.findings import Finding
+from migrator.pipeline import FileResult, decode_python
+from migrator.secrets import redact
+from migrator.settings import Settings
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _source_lines(result: FileResult) -> list[str]:
+    try:
+        text = decode_python(result.original)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        text = result.original.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def print_findings(console: Console, results: Iterable[FileResult], show_source: bool = True) -> None:
+    for result in results:
+        if not result.findings:
+            continue
+        lines = _source_lines(result) if show_source else []
+        for finding in result.findings:
+            line = Text()
+            line.append(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
+            line.append(finding.code, style=SEVERITY_STYLE[finding.severity])
+            line.append(f" [{finding.severity}] ")
+            if finding.fixable:
+                line.append("[fixable] ", style="green")
+            line.append(redact(finding.message, result.secrets))
+            console.print(line)
+            if show_source and 0 < finding.line <= len(lines):
+                source = redact(lines[finding.line - 1].rstrip(), result.secrets)
+                console.print(Text(f"    {finding.line:>4} | {source}", style="dim"))
+
+
+def summary_table(findings: Sequence[Finding], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("code")
+    table.add_column("severity")
+    table.add_column("count", justify="right")
+    counts = Counter((f.code, f.severity) for f in findings)
+    for (code, severity), count in sorted(counts.items()):
+        table.add_row(code, Text(severity, style=SEVERITY_STYLE[severity]), str(count))
+    return table
+
+
+def print_fix_summary(console: Console, results: Sequence[FileResult], written: Sequence[str], review: Sequence[Finding]) -> None:
+    rewrites: Counter[str] = Counter()
+    env_vars: set[str] = set()
+    for result in results:
+        if result.display in written:
+            rewrites.update(result.rewrites)
+            env_vars |= result.env_vars
+    table = Table(title="mistral-migrate fix", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("", justify="left")
+    table.add_row("files changed", str(len(written)))
+    for kind, count in sorted(rewrites.items()):
+        table.add_row(f"  rewritten {kind}", str(count))
+    table.add_row("left for review", str(len(review)))
+    table.add_row("env vars the code now reads", ", ".join(sorted(env_vars)) or "-")
+    console.print(table)
+
+
+def print_models(console: Console, settings: Settings) -> None:
+    table = Table(title="Effective model map", title_justify="left")
+    for column in ("OpenAI id", "Mistral id", "env var", "context", "review"):
+        table.add_column(column, overflow="fold")
+    for entry in sorted(settings.models.entries.values(), key=lambda e: e.openai_id):
+        before = f"{entry.context_window:,}" if entry.context_window else "?"
+        after = f"{entry.mistral_context_window:,}" if entry.mistral_context_window else "?"
+        table.add_row(
+            entry.openai_id,
+            entry.mistral or Text("(none)", style="red"),
+            entry.env or "-",
+            f"{before} -> {after}" if entry.mistral else before,
+            entry.review,
+        )
+    console.print(table)
