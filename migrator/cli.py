@@ -26,7 +26,7 @@ from migrator.report.text import print_findings, print_fix_summary, print_models
 from migrator.runner import run
 from migrator.secrets import redact
 from migrator.settings import ConfigError, Settings, load_settings
-from migrator.writer import ChangedOnDisk, write_atomic
+from migrator.writer import ChangedOnDisk, deferred_interrupts, interrupt_on_sigterm, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
@@ -70,8 +70,16 @@ def settings_for(config: Path | None, select: str | None = None, ignore: str | N
     return settings
 
 
+def _existing(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A missing path is a usage error in one line, not click's three-line usage block."""
+    for path in value:
+        if not path.exists() and not path.is_symlink():
+            fail(f"path not found: {path}")
+    return value
+
+
 paths_argument = click.argument(
-    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path)
+    "paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing
 )
 config_option = click.option(
     "--config", type=click.Path(dir_okay=False, path_type=Path),
@@ -137,6 +145,7 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> No
     console = make_console()
     changed = 0
     for result in run(paths or (Path("."),), settings):
+        report_tool_problems(result)
         if not result.changed:
             continue
         changed += 1
@@ -150,6 +159,32 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> No
             console.print(Text(line, style=style))
     sys.stdout.flush()
     sys.exit(1 if changed else 0)
+
+
+def report_tool_problems(result: FileResult) -> None:
+    """MM9xx problems (file skipped) go to stderr where the main output is a patch."""
+    for finding in result.findings:
+        if finding.code.startswith("MM9"):
+            click.echo(f"mistral-migrate: {finding.path}:{finding.line}:{finding.column}: "
+                       f"{finding.code} {finding.message}", err=True)
+    verbose_traceback(result)
+
+
+def verbose_traceback(result: FileResult) -> None:
+    if result.error and click.get_current_context().find_root().params.get("verbose"):
+        click.echo(redact(result.error, result.secrets), err=True)
+
+
+def write_one(result: FileResult, written: list[str]) -> None:
+    assert result.new is not None
+    try:
+        with deferred_interrupts():
+            write_atomic(result.path, result.new, result.original)
+            written.append(result.display)
+    except ChangedOnDisk:
+        click.echo(f"mistral-migrate: {result.display} changed on disk during the run; not written", err=True)
+    except OSError as error:
+        click.echo(f"mistral-migrate: cannot write {result.display}: {error.strerror or error}", err=True)
 
 
 def _threshold(option: str | None, settings: Settings) -> int:
@@ -175,16 +210,20 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
     console = make_console()
     results: list[FileResult] = []
     written: list[str] = []
-    for result in run(paths or (Path("."),), settings):
-        results.append(result)
-        if result.changed and result.new is not None:
-            try:
-                write_atomic(result.path, result.new, result.original)
-                written.append(result.display)
-            except ChangedOnDisk:
-                click.echo(f"mistral-migrate: {result.display} changed on disk during the run; not written", err=True)
-            except OSError as error:
-                click.echo(f"mistral-migrate: cannot write {result.display}: {error.strerror}", err=True)
+    interrupt_on_sigterm()
+    try:
+        for result in run(paths or (Path("."),), settings):
+            results.append(result)
+            verbose_traceback(result)
+            if result.changed and result.new is not None:
+                write_one(result, written)
+    except KeyboardInterrupt:
+        click.echo(
+            f"mistral-migrate: interrupted; {len(written)} file(s) were written whole, the rest "
+            f"are untouched: {', '.join(written) or 'none'}",
+            err=True,
+        )
+        sys.exit(130)
     review = [f for r in results for f in r.findings if not f.fixable]
     for result in results:
         result.findings = [f for f in result.findings if not f.fixable]
@@ -213,6 +252,8 @@ def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail
     """
     settings = settings_for(config, select, ignore)
     results = list(run(paths or (Path("."),), settings))
+    for result in results:
+        verbose_traceback(result)
     findings: list[Finding] = [f for r in results for f in r.findings]
     secrets = {s for r in results for s in r.secrets}
     if output_format == "json":

@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper
 from migrator.findings import Finding
 from migrator.python.context import FileContext
 from migrator.python.transformer import MigrationTransformer
+from migrator.secrets import redact
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, line_ignores
 
@@ -42,9 +43,32 @@ class FileResult:
 
 
 def tool_finding(display: str, code: str, settings: Settings, reason: str, line: int = 1, column: int = 1) -> Finding:
+    """An MM9xx finding; its reason may quote source text, so it is redacted here."""
     rule = settings.catalog.rule(code)
     return Finding(display, line, column, line, column, code, rule.severity,
-                   rule.format(reason=reason), rule.fixable)
+                   redact(rule.format(reason=reason)), rule.fixable)
+
+
+def explain_syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """Line, column and a plain-words reason for a file LibCST cannot parse.
+
+    LibCST's native parser reports positions loosely and in grammar terms; CPython's own
+    compiler says it in words ("Missing parentheses in call to 'print'") and pinpoints
+    the spot, so it is asked once the file is known to be broken.
+    """
+    try:
+        compile(data, "<file>", "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        line = python_error.lineno or error.raw_line
+        column = python_error.offset or error.raw_column + 1
+        reason = f"syntax error at line {line}, column {column}: {python_error.msg}"
+        if "print" in python_error.msg or "Missing parentheses" in python_error.msg:
+            reason += " (Python 2 code? mistral-migrate reads Python 3 only)"
+        return line, column, reason
+    except (ValueError, OverflowError, MemoryError, RecursionError):
+        pass
+    reason = f"LibCST cannot parse this file at line {error.raw_line}: {error.message.splitlines()[0]}"
+    return error.raw_line, error.raw_column + 1, reason
 
 
 def decode_python(data: bytes) -> str:
@@ -63,8 +87,8 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
-        reason = f"syntax error at line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
-        result.findings.append(tool_finding(display, "MM901", settings, reason, error.raw_line, error.raw_column + 1))
+        line, column, reason = explain_syntax_error(data, error)
+        result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
         return result
     ctx = FileContext(
         settings=settings, path=display, ignores=line_ignores(data),

@@ -8,7 +8,9 @@ it was read is not overwritten.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -32,3 +34,40 @@ def write_atomic(path: Path, new: bytes, expected: bytes) -> None:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+class deferred_interrupts:
+    """Hold Ctrl-C and SIGTERM while a file is swapped in and recorded as written.
+
+    The rename is atomic on its own; deferring the signal also keeps the run's account
+    of what was written true, so the interrupted summary can be trusted.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self) -> "deferred_interrupts":
+        self.pending: int | None = None
+        self.previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for number in self.SIGNALS:
+                self.previous[number] = signal.signal(number, self._hold)
+        return self
+
+    def _hold(self, number: int, frame: object) -> None:
+        self.pending = number
+
+    def __exit__(self, *exc: object) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+        if self.pending is not None:
+            raise KeyboardInterrupt
+
+
+def interrupt_on_sigterm() -> None:
+    """Make SIGTERM end a run the way Ctrl-C does (KeyboardInterrupt), so `fix` can report."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def _raise_interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt

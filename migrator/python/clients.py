@@ -56,19 +56,19 @@ def _one_line(call: cst.Call) -> bool:
     )
 
 
-def one_per_line(call: cst.Call) -> cst.Call:
+def one_per_line(call: cst.Call, unit: str = "    ") -> cst.Call:
     """Black's layout: each argument on its own line, a trailing comma, `)` on its own."""
-    indent = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    indent = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(unit))
     close = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
     args = [arg.with_changes(comma=cst.Comma(whitespace_after=indent)) for arg in call.args[:-1]]
     args.append(call.args[-1].with_changes(comma=cst.Comma(whitespace_after=close)))
     return call.with_changes(whitespace_before_args=indent, args=args)
 
 
-def fit(call: cst.Call, column: int) -> cst.Call:
+def fit(call: cst.Call, column: int, unit: str) -> cst.Call:
     """Break a call that the rewrite made too long for one line; leave others as written."""
     if call.args and _one_line(call) and column + len(cst.Module([]).code_for_node(call)) > LINE_LENGTH:
-        return one_per_line(call)
+        return one_per_line(call, unit)
     return call
 
 
@@ -131,7 +131,7 @@ def rewrite_client(
     updated = updated.with_changes(args=args)
     if any(arg.star == "**" for arg in original.args):
         ctx.report("MM108", position(original), keyword="**kwargs")
-        return fit(updated, column) if changed else updated
+        return fit(updated, column, ctx.indent) if changed else updated
     missing = [kw for kw in (key_kw, base_kw) if kw not in before]
     added = ", ".join(
         f"{kw}= from {ctx.settings.api_key_env if kw == key_kw else ctx.settings.base_url_env}"
@@ -140,7 +140,7 @@ def rewrite_client(
     if not missing or not ctx.report(
         "MM103", position(original), client=f"{name}()", missing=" and ".join(missing), added=added
     ):
-        return fit(updated, column) if changed else updated
+        return fit(updated, column, ctx.indent) if changed else updated
     new_args = [
         cst.Arg(
             keyword=cst.Name(kw),
@@ -149,7 +149,7 @@ def rewrite_client(
         )
         for kw in missing
     ]
-    return fit(append_args(updated, new_args), column)
+    return fit(append_args(updated, new_args), column, ctx.indent)
 
 
 def module_setting_statement(target: cst.Attribute, attr: str, ctx: FileContext) -> cst.SimpleStatementLine:

@@ -28,6 +28,8 @@ class FileContext:
     env_vars: set[str] = field(default_factory=set)
     secrets: set[str] = field(default_factory=set)
     needs_os: bool = False
+    # the file's own indentation unit, for lines the rewrite adds
+    indent: str = "    "
     # first lines of the statements enclosing the node being visited, innermost last
     statement_lines: list[int] = field(default_factory=list)
 

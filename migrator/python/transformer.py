@@ -36,10 +36,15 @@ class MigrationTransformer(cst.CSTTransformer):
         self.base_settings = {f"{module}.{a}" for a in self.connection.module_base_url}
         self.key_statements: set[cst.SimpleStatementLine] = set()
         self.module_sets_base = False
+        # `from openai import *` leaves names unresolved; they are taken as the SDK's
+        self.star_sdk = False
 
     # -- metadata helpers -------------------------------------------------------------
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        if not names and self.star_sdk and isinstance(node, cst.Name):
+            return {f"{self.connection.sdk_module}.{node.value}"}
+        return names
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         return self.get_metadata(PositionProvider, node)
@@ -74,6 +79,14 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- module-level SDK settings ----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self.ctx.indent = node.default_indent
+        star = m.ImportFrom(module=m.Name(self.connection.sdk_module), names=m.ImportStar())
+        self.star_sdk = any(
+            m.matches(small, star)
+            for line in node.body
+            if isinstance(line, cst.SimpleStatementLine)
+            for small in line.body
+        )
         for line in m.findall(node, m.SimpleStatementLine(body=[m.Assign()])):
             assert isinstance(line, cst.SimpleStatementLine)
             assign = line.body[0]
@@ -165,10 +178,21 @@ class MigrationTransformer(cst.CSTTransformer):
             return clients.rewrite_client(
                 client, original, updated, self.position, self.is_env_read, self.ctx
             )
+        if "builtins.getattr" in names:
+            self._report_dynamic_client(original, where)
+            return updated
         legacy = [n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))]
         if legacy:
             self.ctx.report("MM106", where, call=sorted(legacy)[0])
         return updated
+
+    def _report_dynamic_client(self, call: cst.Call, where: CodeRange) -> None:
+        """`getattr(openai, "OpenAI")`: a client the tool cannot follow; say so."""
+        if len(call.args) < 2 or self.connection.sdk_module not in self.qualified(call.args[0].value):
+            return
+        attribute = string_value(call.args[1].value)
+        if attribute and f"{self.connection.sdk_module}.{attribute}" in self.connection.clients:
+            self.ctx.report("MM108", where, keyword=f"getattr({self.connection.sdk_module}, {attribute!r})")
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
         if envreads.ENV_MAPPING in self.qualified(original.value):
