@@ -56,30 +56,41 @@ def ensure_import_os(module: cst.Module) -> cst.Module:
         return module
     start = 1 if body and _is_docstring(body[0]) else 0
     stdlib = sys.stdlib_module_names
-    position: int | None = None
     first_import: int | None = None
     last_stdlib: int | None = None
+    plain_after_os: int | None = None  # first `import x` (stdlib) that sorts after os
+    last_plain: int | None = None  # last `import x` (stdlib)
+    first_from: int | None = None  # first `from x import y` (stdlib)
     for index in range(start, len(body)):
         names = _import_names(body[index])
         if names is None:
             break
-        if first_import is None and names != ["__future__"]:
-            first_import = index
         if names == ["__future__"]:
             start = index + 1
             continue
-        if all(name in stdlib for name in names):
-            last_stdlib = index
-            is_plain = isinstance(body[index], cst.SimpleStatementLine) and isinstance(
-                body[index].body[0], cst.Import  # type: ignore[attr-defined]
-            )
-            if is_plain and names[0] > "os" and position is None:
-                position = index
-    if position is None:
-        if last_stdlib is not None:
-            position = last_stdlib + 1
-        elif first_import is not None:
-            position = first_import
+        if first_import is None:
+            first_import = index
+        if not all(name in stdlib for name in names):
+            continue
+        last_stdlib = index
+        statement = body[index]
+        assert isinstance(statement, cst.SimpleStatementLine)
+        if isinstance(statement.body[0], cst.Import):
+            last_plain = index
+            if plain_after_os is None and names[0] > "os":
+                plain_after_os = index
+        elif first_from is None:
+            first_from = index
+    # isort's order: plain `import x` lines first, alphabetically, then `from` imports.
+    position: int | None = None
+    if plain_after_os is not None:
+        position = plain_after_os
+    elif last_plain is not None:
+        position = last_plain + 1
+    elif first_from is not None:
+        position = first_from
+    elif first_import is not None:
+        position = first_import
     if position is not None:
         anchor = body[position] if position < len(body) else None
         if anchor is not None and position == first_import:

@@ -144,10 +144,25 @@ class MigrationTransformer(cst.CSTTransformer):
         role = role_of(original, self.parent)
         if self._is_env_default(role):
             return updated
+        new_name = envreads.renamed(value, self.ctx)
+        if new_name is not None and role.kind != "docstring" and not self._inside_env_read(original):
+            self.ctx.report("MM110", self.position(original), old=value, new=new_name)
+            return updated
         match = self.ctx.settings.models.lookup(value)
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
         return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+
+    def _inside_env_read(self, node: cst.CSTNode) -> bool:
+        """The variable-name argument of `os.environ[...]` / `os.getenv(...)` (renamed there)."""
+        parent = self.parent(node)
+        for _ in range(3):
+            if parent is None:
+                return False
+            if isinstance(parent, (cst.Call, cst.Subscript)):
+                return self.is_env_read(parent)
+            parent = self.parent(parent)
+        return False
 
     def _is_env_default(self, role: Role) -> bool:
         if role.call is None or not (self.qualified(role.call.func) & envreads.ENV_CALLS):
