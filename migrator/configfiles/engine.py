@@ -20,7 +20,9 @@ from migrator.python.urls import classify_url
 from migrator.secrets import mask
 from migrator.settings import Settings
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
+# A word that may be a model id; `:` belongs to it (ft:...) unless it starts a shell
+# default such as `${MODEL:-gpt-4o}`.
+_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._\-]|:(?![-?=+]))*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -161,7 +163,7 @@ class ConfigRewrite:
         whole = len(found) == 1 and found[0].span() == (0, len(value.value))
         if self.example and whole and value.exact:
             if self.report("MM507", value, secret=shown, key=key):
-                self.replace(value, value.empty, "secrets emptied")
+                self.replace(value, value.empty, "committed keys")
         else:
             self.report("MM508", value, secret=shown, key=key)
 

@@ -20,13 +20,19 @@ _ENV_ITEM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=")
 
 
 def scalar(node: ScalarNode, text: str) -> Scalar:
+    """The scalar's value span. The node's marks include any anchor or tag before the
+    value (`&embed gpt-4o`, `!!str gpt-4o`), so the value is located from the end."""
     start, end = node.start_mark.index, node.end_mark.index
-    style = node.style
-    if style in ('"', "'"):
-        start, end = start + 1, end - 1
-    raw = text[start:end]
-    exact = style not in ("|", ">") and raw == node.value
-    return Scalar(node.value, start, end, exact, empty='""' if style is None else "")
+    style, value = node.style, node.value
+    empty = '""' if style is None else ""
+    if style in ("|", ">"):
+        return Scalar(value, start, end, False, empty)
+    close = end - 1 if style in ('"', "'") else end
+    begin = close - len(value)
+    exact = begin >= start and text[begin:close] == value and (style is None or text[begin - 1] == style)
+    if exact:
+        return Scalar(value, begin, close, True, empty)
+    return Scalar(value, start, end, False, empty)
 
 
 def compose(text: str) -> list[Node]:
