@@ -243,9 +243,9 @@ def init(directory: Path, force: bool) -> None:
       the file is kept byte for byte. A file that has the section is left alone unless
       --force. Without a pyproject.toml, one holding only the section is created.
     .env.example: one NAME=default line for the API key, the base URL and each model
-      variable the migrated project reads (found by scanning DIRECTORY like `check`;
-      every model variable when none is found). Lines already there, under their old
-      OPENAI_* names or the new ones, are not added again.
+      variable the migrated project reads (found by scanning DIRECTORY like `check`).
+      Lines already there, under their old OPENAI_* names or the new ones, are not
+      added again.
 
     Exit 0; running it twice changes nothing the second time.
     """

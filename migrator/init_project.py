@@ -119,13 +119,14 @@ def write_section(path: Path, settings: Settings, force: bool) -> str:
 
 
 def wanted_variables(root: Path, settings: Settings) -> list[tuple[str, str]]:
-    """`NAME=default` for the key, the base URL and every model variable the migrated
-    project reads (every target's when the scan finds none)."""
+    """`NAME=default` for the key, the base URL and each model variable the migrated
+    project reads. A project that reads none (models set in a settings file) gets no
+    model lines: listing every target would be clutter nobody reads."""
     models = {env: mistral for mistral, env in settings.models.targets().items()}
     found: set[str] = set()
     for result in run((root,), settings):
         found |= result.env_vars
-    model_vars = sorted(found & models.keys()) or sorted(models)
+    model_vars = sorted(found & models.keys())
     return [(settings.api_key_env, ""), (settings.base_url_env, settings.mistral_base_url)] + [
         (name, models[name]) for name in model_vars
     ]

@@ -56,11 +56,11 @@ def test_init_keeps_an_existing_section_unless_forced(tmp_path: Path) -> None:
     assert (tmp_path / "pyproject.toml").read_text() == forced
 
 
-def test_init_creates_pyproject_and_lists_every_model_when_nothing_found(tmp_path: Path) -> None:
+def test_init_creates_pyproject_and_lists_no_model_when_none_is_read(tmp_path: Path) -> None:
     assert invoke(["init"], tmp_path).exit_code == 0
     assert (tmp_path / "pyproject.toml").read_text().startswith("[tool.mistral-migrate]\n")
     env = (tmp_path / ".env.example").read_text()
-    assert "MISTRAL_LARGE_MODEL=mistral-large-latest\n" in env and "MISTRAL_EMBED_MODEL=mistral-embed\n" in env
+    assert env == "MISTRAL_API_KEY=\nMISTRAL_BASE_URL=https://api.mistral.ai/v1\n"
 
 
 def test_init_does_not_duplicate_variables_fix_would_rename(tmp_path: Path) -> None:

@@ -149,6 +149,7 @@ class ConfigRewrite:
             self.report("MM510", variable, name=variable.value)
         self.tokens(value)
         self.references(value)
+        self.default_urls(value, key)
 
     # -- the rules ---------------------------------------------------------------------
     def secret_in(self, value: Scalar) -> bool:
@@ -228,6 +229,19 @@ class ConfigRewrite:
             if found.group("name") in connection.env_api_key:
                 where = value.sub(found.start(), found.end())
                 self.report("MM509", where, reference=found.group(0), secret=self.settings.api_key_env)
+
+    def default_urls(self, value: Scalar, key: str) -> None:
+        """`${OPENAI_BASE_URL:-https://api.openai.com/v1}`: the default is migrated too."""
+        for found in self.facts.default_expression.finditer(value.value):
+            url = found.group("default")
+            where = value.sub(found.start("default"), found.end("default"))
+            kind = classify_url(url, self.settings.catalog.connection)
+            if kind == "base":
+                default = self.settings.mistral_base_url
+                if self.report("MM501", where, url=url, key=key, default=default):
+                    self.replace(where, default, "base URLs")
+            elif kind == "endpoint":
+                self.report("MM109", where, url=url)
 
     def finish(self) -> None:
         """Keys anywhere else in the file (comments, prose): reported, never edited."""

@@ -27,6 +27,7 @@ class ConfigFacts:
     env_entry_value: str
     no_equivalent: frozenset[str]
     references: tuple[str, ...]
+    default_expression: re.Pattern[str]
     secret_reference: re.Pattern[str]
 
 
@@ -48,5 +49,6 @@ def config_facts() -> ConfigFacts:
         env_entry_value=keys["env_entry_value"],
         no_equivalent=frozenset(data["variables"]["no_equivalent"]),
         references=tuple(data["variables"]["references"]),
+        default_expression=re.compile(data["variables"]["default_expression"]),
         secret_reference=re.compile(data["github"]["secret_reference"]),
     )
