@@ -25,7 +25,8 @@ from migrator.report.console import make_console
 from migrator.report.text import print_findings, print_fix_summary, print_models, summary_table
 from migrator.runner import run
 from migrator.secrets import redact
-from migrator.settings import ConfigError, Settings, load_settings
+from migrator.init_project import ENV_EXAMPLE, init_project
+from migrator.settings import ConfigError, Settings, build_settings, load_settings
 from migrator.writer import ChangedOnDisk, deferred_interrupts, interrupt_on_sigterm, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -269,6 +270,42 @@ def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail
             console.print("No findings.")
     threshold = _threshold(fail_on, settings)
     sys.exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing [tool.mistral-migrate] section.")
+@guarded
+def init(directory: Path, force: bool) -> None:
+    """Add a commented [tool.mistral-migrate] section and a matching .env.example.
+
+    \b
+    pyproject.toml: the section (every default, commented out) is appended; the rest of
+      the file is kept byte for byte. A file that has the section is left alone unless
+      --force. Without a pyproject.toml, one holding only the section is created.
+    .env.example: one NAME=default line for the API key, the base URL and each model
+      variable the migrated project reads (found by scanning DIRECTORY like `check`).
+      Lines already there, under their old OPENAI_* names or the new ones, are not
+      added again.
+
+    Exit 0; running it twice changes nothing the second time.
+    """
+    pyproject = directory / "pyproject.toml"
+    settings = load_settings(pyproject) if pyproject.is_file() else build_settings({}, None, directory.resolve())
+    result = init_project(directory, settings, force)
+    console = make_console()
+    messages = {
+        "created": "created pyproject.toml with a commented [tool.mistral-migrate] section",
+        "added": "added a commented [tool.mistral-migrate] section to pyproject.toml",
+        "replaced": "replaced the [tool.mistral-migrate] section in pyproject.toml",
+        "kept": "pyproject.toml already has [tool.mistral-migrate]: left as it is (--force replaces it)",
+        "unchanged": "pyproject.toml: [tool.mistral-migrate] is already the default section",
+    }
+    console.print(messages[result.pyproject], markup=False)
+    if result.env_added:
+        console.print(f"{ENV_EXAMPLE}: added {', '.join(result.env_added)}", markup=False)
+    else:
+        console.print(f"{ENV_EXAMPLE}: already lists every variable", markup=False)
 
 
 @main.command()

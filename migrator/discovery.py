@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pathspec
 
+from migrator.configfiles.kinds import config_kind
+
 # ruff's default excludes, plus this tool's cache; directories only (a trailing slash).
 DEFAULT_EXCLUDES = tuple(
     f"{name}/"
@@ -28,7 +30,8 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 def is_candidate(path: Path) -> bool:
-    return path.suffix in PYTHON_SUFFIXES
+    """Python sources, and the config files `migrator.configfiles` knows how to read."""
+    return path.suffix in PYTHON_SUFFIXES or config_kind(path) is not None
 
 
 def _gitignore(folder: Path) -> pathspec.PathSpec | None:

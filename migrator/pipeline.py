@@ -17,6 +17,9 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from migrator.configfiles import ParseError, config_kind, migrate_config
+from migrator.configfiles.kinds import is_skipped_config
+from migrator.discovery import PYTHON_SUFFIXES
 from migrator.findings import Finding
 from migrator.python.context import FileContext
 from migrator.python.transformer import MigrationTransformer
@@ -109,6 +112,31 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
     return result
 
 
+def migrate_config_file(data: bytes, path: Path, display: str, settings: Settings) -> FileResult:
+    """A config file (.env, TOML, YAML, JSON): the same FileResult as for Python."""
+    result = FileResult(path, display, original=data)
+    kind = config_kind(path)
+    assert kind is not None
+    try:
+        outcome = migrate_config(data, path, display, kind, settings)
+    except UnicodeDecodeError as error:
+        result.findings.append(tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})"))
+        return result
+    except ParseError as error:
+        result.findings.append(tool_finding(display, "MM901", settings, f"{kind} {error.reason}", error.line, error.column))
+        return result
+    except Exception as error:  # one file's internal failure must not end the run
+        result.error = traceback.format_exc()
+        result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
+        return result
+    result.new = outcome.new
+    result.findings = outcome.findings
+    result.rewrites = outcome.rewrites
+    result.env_vars = outcome.env_vars
+    result.secrets = outcome.secrets
+    return result
+
+
 def read_file(path: Path, display: str, settings: Settings) -> tuple[bytes | None, Finding | None]:
     try:
         size = path.stat().st_size
@@ -129,8 +157,10 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
         if problem:
             result.findings.append(problem)
         return result
-    if prefilter is not None and not prefilter.search(data):
+    if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
+    if path.suffix not in PYTHON_SUFFIXES and config_kind(path) is not None:
+        return migrate_config_file(data, path, display, settings)
     result = migrate_python(data, display, settings)
     result.path = path
     return result

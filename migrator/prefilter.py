@@ -23,9 +23,12 @@ def _alternatives(settings: Settings) -> list[bytes]:
     recognise = settings.catalog.models["recognise"]
     for key in ("openai_like", "fine_tune"):
         shape = recognise[key].lstrip("^").encode()
-        parts.append(rb"['\"](?:" + shape + rb")")
+        # quoted in code; bare after `=`, `:` or a space in .env and YAML files
+        parts.append(rb"(?:['\"=:\s]|^)(?:" + shape + rb")")
+    # committed keys, in any file (config files carry them most often)
+    parts += [b"(?:" + pattern.encode() + b")" for pattern in (*connection.secret_patterns, *settings.secret_patterns)]
     return parts
 
 
 def build_prefilter(settings: Settings) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(_alternatives(settings)))
+    return re.compile(b"|".join(_alternatives(settings)), re.MULTILINE)

@@ -6,6 +6,7 @@ file and the key; the CLI turns it into one line and exit code 2.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     max_file_size: int = 2_000_000
+    # extra regexes for committed secrets in config files, on top of connection.toml's
+    secret_patterns: tuple[str, ...] = ()
 
     @property
     def mistral_base_url(self) -> str:
@@ -90,7 +93,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     catalog = load_catalog()
     known = {
         "preset", "env", "models", "model-env", "exclude", "per-file-ignores",
-        "select", "ignore", "fail-on", "max-file-size",
+        "select", "ignore", "fail-on", "max-file-size", "secret-patterns",
     }
     for key in table:
         if key not in known:
@@ -123,6 +126,12 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     if fail_on not in SEVERITIES:
         raise ConfigError(f"{where}: fail-on must be one of {', '.join(SEVERITIES)}, got {fail_on!r}")
     max_size = _expect(table.get("max-file-size", 2_000_000), int, "max-file-size", where)
+    secret_patterns = _string_list(table.get("secret-patterns", []), "secret-patterns", where)
+    for pattern in secret_patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ConfigError(f"{where}: secret-patterns: {pattern!r} is not a valid regex ({error})") from None
 
     return Settings(
         catalog=catalog,
@@ -142,4 +151,5 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         ignore=_string_list(table.get("ignore", []), "ignore", where),
         fail_on=fail_on,
         max_file_size=max_size,
+        secret_patterns=secret_patterns,
     )
