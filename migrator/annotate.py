@@ -4,13 +4,15 @@ left for manual review, so the review list travels with the diff into the pull r
 
 It runs on the fixed bytes. Findings carry the first line of their statement in the
 original file; a line-level diff of original and fixed text maps it to the fixed file.
-Comments go above a statement's first line, which is never inside a string, with that
-statement's indentation and the file's newline style. A comment block directly above that
+Comments go above a statement's first line (checked against the statements `ast` finds in
+the fixed file, so never inside a string), with that statement's indentation and the
+file's newline style. A comment block directly above that
 already holds the same code is left alone, so a second run adds nothing.
 """
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import re
@@ -44,16 +46,50 @@ def encoding_of(data: bytes) -> str:
         return "utf-8"
 
 
-def line_map(before: Sequence[bytes], after: Sequence[bytes]) -> dict[int, int]:
+def statement_starts(data: bytes) -> set[int] | None:
+    """0-based first lines of every statement (a decorated one starts at its first
+    decorator); None when this Python cannot parse the file."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None
+    starts = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            decorators = getattr(node, "decorator_list", [])
+            starts.add(min([node.lineno, *(d.lineno for d in decorators)]) - 1)
+    return starts
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    size = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+def line_map(before: Sequence[bytes], after: Sequence[bytes], starts: set[int] | None) -> dict[int, int]:
     """0-based original line -> 0-based fixed line. An unchanged line maps exactly; a line
-    in a rewritten block maps to the same offset when the block kept its length, else to
-    the block's first line (where the rewritten statement now starts)."""
+    in a rewritten block maps to the statement start in that block whose text begins most
+    like it (rewrites keep a statement's opening), else to the block's first line."""
     mapping: dict[int, int] = {}
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-        same_shape = tag == "equal" or (i2 - i1 == j2 - j1)
         for offset, line in enumerate(range(i1, i2)):
-            mapping[line] = j1 + offset if same_shape else j1
+            if tag == "equal":
+                mapping[line] = j1 + offset
+                continue
+            candidates = [j for j in range(j1, j2) if starts is None or j in starts] or [j1]
+            mapping[line] = max(candidates, key=lambda j: (_common_prefix(before[line], after[j]), -j))
     return mapping
+
+
+def _statement_at_or_before(target: int, starts: set[int] | None) -> int:
+    if starts is None or target in starts:
+        return target
+    earlier = [start for start in starts if start <= target]
+    return max(earlier) if earlier else target
 
 
 def _sites(findings: Sequence[Finding], anchors: dict[Finding, int]) -> dict[int, dict[str, list[Finding]]]:
@@ -91,7 +127,8 @@ def annotate(
     if not sites:
         return fixed
     before, after = split_lines(original), split_lines(fixed)
-    mapping = line_map(before, after)
+    starts = statement_starts(fixed)
+    mapping = line_map(before, after, starts)
     newline, encoding = newline_of(fixed), encoding_of(fixed)
     bom = codecs.BOM_UTF8 if fixed.startswith(codecs.BOM_UTF8) else b""
     if bom and after:
@@ -100,7 +137,7 @@ def annotate(
     for anchor, by_code in sites.items():
         if not 0 < anchor <= len(before):
             continue
-        target = mapping.get(anchor - 1, len(after))
+        target = _statement_at_or_before(mapping.get(anchor - 1, len(after)), starts)
         indent = _INDENT.match(before[anchor - 1].lstrip(codecs.BOM_UTF8)).group(0)
         present = _existing_codes(after, target) if target <= len(after) else set()
         for code, found in by_code.items():

@@ -99,3 +99,13 @@ def test_a_suppressed_site_is_not_annotated(scratch: Path) -> None:
     target.write_text(text)
     invoke(["fix", "--annotate", "s.py"], scratch)
     assert target.read_text() == text
+
+
+def test_annotates_the_right_statement_when_neighbours_are_rewritten(scratch: Path) -> None:
+    target = scratch / "routes.py"
+    target.write_text('from openai import OpenAI\n\nclient = OpenAI()\nROUTES = {"gpt-4o": OpenAI()}\n')
+    invoke(["fix", "--annotate", "routes.py"], scratch)
+    lines = target.read_text().splitlines()
+    todo = next(i for i, line in enumerate(lines) if "TODO(mistral-migrate): MM206" in line)
+    assert lines[todo + 1].startswith("ROUTES = {")
+    compile(target.read_bytes(), "routes.py", "exec")
