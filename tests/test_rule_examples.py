@@ -16,6 +16,7 @@ import migrator.pipeline
 from conftest import ROOT, invoke
 
 KINDS = ("flagged", "not_flagged", "before")
+UNREADABLE = {"MM901", "MM902", "MM903"}
 
 
 def _catalog() -> dict[str, dict[str, Any]]:
@@ -69,7 +70,7 @@ def test_example(code: str, example: dict[str, Any], tmp_path: Path, monkeypatch
         codes = _codes(tmp_path, name)
         assert code not in codes
         if not code.startswith("MM9"):
-            assert not [c for c in codes if c.startswith("MM9")], "a not_flagged snippet must parse"
+            assert not set(codes) & UNREADABLE, "a not_flagged snippet must parse"
     else:
         target = _project(tmp_path, example, example["before"])
         assert code in _codes(tmp_path, name)
