@@ -6,7 +6,6 @@ internal failure (one line on stderr; the traceback only with --verbose).
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -18,11 +17,24 @@ import click
 from rich.text import Text
 
 from migrator import __version__
+from migrator.annotate import annotate as annotate_review
+from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
 from migrator.findings import Finding, severity_rank
 from migrator.pipeline import FileResult, decode_python
 from migrator.report.console import make_console
-from migrator.report.text import print_findings, print_fix_summary, print_models, summary_table
+from migrator.report.github import render_github
+from migrator.report.json_out import render_json
+from migrator.report.ruledoc import rule_doc
+from migrator.report.sarif import render_sarif
+from migrator.report.text import (
+    closing_line,
+    print_findings,
+    print_fix_summary,
+    print_models,
+    print_rules,
+    summary_table,
+)
 from migrator.runner import run
 from migrator.secrets import redact
 from migrator.init_project import ENV_EXAMPLE, init_project
@@ -198,12 +210,16 @@ def _threshold(option: str | None, settings: Settings) -> int:
 @fail_on_option("Review findings at or above it give exit 1.")
 @select_option
 @ignore_option
+@click.option("--annotate", is_flag=True,
+              help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement left for review.")
 @guarded
-def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None) -> None:
+def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None,
+        annotate: bool) -> None:
     """Apply the rewrites in place, then print a summary and what still needs review.
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
-    that changed on disk during the run is not overwritten.
+    that changed on disk during the run is not overwritten. With --annotate, each
+    statement left for review gets a TODO comment above it (never twice).
 
     Exit 0 when nothing is left for review, 1 when review findings remain.
     """
@@ -216,6 +232,9 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
         for result in run(paths or (Path("."),), settings):
             results.append(result)
             verbose_traceback(result)
+            if annotate and result.anchors:
+                fixed = result.new if result.new is not None else result.original
+                result.new = annotate_review(result.original, fixed, result.findings, result.anchors, result.secrets)
             if result.changed and result.new is not None:
                 write_one(result, written)
     except KeyboardInterrupt:
@@ -236,11 +255,26 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
     sys.exit(1 if any(severity_rank(f.severity) >= threshold for f in review) else 0)
 
 
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def render_text(results: Sequence[FileResult], findings: Sequence[Finding]) -> None:
+    console = make_console()
+    print_findings(console, results)
+    if not findings:
+        console.print("No findings.")
+        return
+    console.print()
+    console.print(summary_table(findings, "Summary", load_catalog()))
+    console.print(redact(closing_line(findings)))
+
+
 @main.command()
 @paths_argument
 @config_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json: a list of finding records.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people; json: a list of finding records; sarif: SARIF 2.1.0 for "
+                   "GitHub code scanning; github: workflow-command annotations.")
 @fail_on_option("Findings at or above it give exit 1.")
 @select_option
 @ignore_option
@@ -249,7 +283,8 @@ def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail
           select: str | None, ignore: str | None) -> None:
     """Report findings (rewritable and manual-review) without changing files.
 
-    Exit 0 when clean, 1 when a finding is at or above --fail-on.
+    Every format masks API keys (`sk-...Io0`). Exit 0 when clean, 1 when a finding is at
+    or above --fail-on (default: fail-on from config, else warning).
     """
     settings = settings_for(config, select, ignore)
     results = list(run(paths or (Path("."),), settings))
@@ -257,17 +292,16 @@ def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail
         verbose_traceback(result)
     findings: list[Finding] = [f for r in results for f in r.findings]
     secrets = {s for r in results for s in r.secrets}
-    if output_format == "json":
-        payload = json.dumps([f.as_dict() for f in findings], indent=2)
-        sys.stdout.write(redact(payload, secrets) + "\n")
+    if output_format == "text":
+        render_text(results, findings)
     else:
-        console = make_console()
-        print_findings(console, results)
-        if findings:
-            console.print()
-            console.print(summary_table(findings, f"{len(findings)} findings"))
-        else:
-            console.print("No findings.")
+        renderers: dict[str, Callable[[], str]] = {
+            "json": lambda: render_json(findings),
+            "sarif": lambda: render_sarif(findings, settings.catalog),
+            "github": lambda: render_github(findings),
+        }
+        sys.stdout.write(redact(renderers[output_format](), secrets))
+    sys.stdout.flush()
     threshold = _threshold(fail_on, settings)
     sys.exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 
@@ -306,6 +340,28 @@ def init(directory: Path, force: bool) -> None:
         console.print(f"{ENV_EXAMPLE}: added {', '.join(result.env_added)}", markup=False)
     else:
         console.print(f"{ENV_EXAMPLE}: already lists every variable", markup=False)
+
+
+@main.command()
+@config_option
+@guarded
+def rules(config: Path | None) -> None:
+    """List every rule: code, title, severity, and whether `fix` rewrites it."""
+    print_rules(make_console(), settings_for(config).catalog)
+
+
+@main.command()
+@click.argument("code")
+@config_option
+@guarded
+def explain(code: str, config: Path | None) -> None:
+    """Explain one rule: what it does, why, an example, what to use instead, fix safety."""
+    catalog = settings_for(config).catalog
+    rule = catalog.rules.get(code.strip().upper())
+    if rule is None:
+        fail(f"unknown rule code {code!r}; `mistral-migrate rules` lists them")
+        return
+    click.echo(rule_doc(rule), nl=False)
 
 
 @main.command()

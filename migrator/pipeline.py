@@ -25,7 +25,10 @@ from migrator.python.context import FileContext
 from migrator.python.transformer import MigrationTransformer
 from migrator.secrets import redact
 from migrator.settings import Settings
-from migrator.suppressions import code_filter, line_ignores
+from migrator.suppressions import code_filter, find_suppressions, unused_codes
+
+
+UNUSED_SUPPRESSION = "MM904"
 
 
 @dataclass
@@ -38,6 +41,8 @@ class FileResult:
     rewrites: Counter[str] = field(default_factory=Counter)
     env_vars: set[str] = field(default_factory=set)
     secrets: set[str] = field(default_factory=set)
+    # finding -> first line of its statement (Python-pass findings only); see annotate.py
+    anchors: dict[Finding, int] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -74,6 +79,24 @@ def explain_syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int
     return error.raw_line, error.raw_column + 1, reason
 
 
+def unused_suppressions(ctx: FileContext) -> list[Finding]:
+    """MM904 for ignore comments that silenced nothing (like ruff's RUF100)."""
+    if not ctx.enabled(UNUSED_SUPPRESSION):
+        return []
+    rule = ctx.settings.catalog.rule(UNUSED_SUPPRESSION)
+    found = []
+    for suppression in ctx.ignores.values():
+        unused = unused_codes(suppression, ctx.enabled)
+        if unused is None:
+            continue
+        what = f"ignore[{', '.join(unused)}]" if unused else "ignore"
+        found.append(Finding(
+            ctx.path, suppression.line, suppression.column, suppression.line, suppression.end_column,
+            UNUSED_SUPPRESSION, rule.severity, rule.format(suppression=what), rule.fixable,
+        ))
+    return found
+
+
 def decode_python(data: bytes) -> str:
     """Strict decode honouring a PEP 263 cookie or BOM; raises on undecodable bytes."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -94,7 +117,7 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
         return result
     ctx = FileContext(
-        settings=settings, path=display, ignores=line_ignores(data),
+        settings=settings, path=display, ignores=find_suppressions(data),
         enabled=code_filter(settings, display),
     )
     try:
@@ -105,7 +128,8 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
         return result
     result.new = new if new != data else None
-    result.findings = sorted(ctx.findings, key=lambda f: (f.line, f.column, f.code))
+    result.findings = sorted(ctx.findings + unused_suppressions(ctx), key=lambda f: (f.line, f.column, f.code))
+    result.anchors = ctx.anchors
     result.rewrites = ctx.rewrites
     result.env_vars = ctx.env_vars
     result.secrets = ctx.secrets

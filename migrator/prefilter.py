@@ -2,7 +2,8 @@
 
 Parsing and scope analysis dominate a run; most files in a repository never mention
 OpenAI. The trigger tokens come from the rules data (SDK module, hosts, env vars, model
-ids and id shapes), so a data edit widens the filter with no code change. The filter may
+ids and id shapes; plus this tool's own comment marker, for unused-suppression reports),
+so a data edit widens the filter with no code change. The filter may
 let a file through needlessly; it must never turn away one a rule would flag.
 """
 
@@ -11,13 +12,14 @@ from __future__ import annotations
 import re
 
 from migrator.settings import Settings
+from migrator.suppressions import MARKER
 
 
 def _alternatives(settings: Settings) -> list[bytes]:
     connection = settings.catalog.connection
     words = [connection.sdk_module, *connection.openai_hosts, connection.env_prefix]
     words += list(connection.env_api_key | connection.env_base_url)
-    parts = [re.escape(word.encode()) for word in words]
+    parts = [re.escape(word.encode()) for word in words] + [re.escape(MARKER)]
     ids = sorted(settings.models.entries, key=len, reverse=True)
     parts.append(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(i.encode()) for i in ids) + rb")")
     recognise = settings.catalog.models["recognise"]

@@ -14,14 +14,15 @@ from libcst.metadata import CodeRange
 
 from migrator.findings import Finding
 from migrator.settings import Settings
+from migrator.suppressions import Suppression
 
 
 @dataclass
 class FileContext:
     settings: Settings
     path: str
-    # line -> codes silenced on it (None = all); see migrator.suppressions
-    ignores: dict[int, set[str] | None] = field(default_factory=dict)
+    # line -> the ignore comment on it; see migrator.suppressions
+    ignores: dict[int, Suppression] = field(default_factory=dict)
     enabled: Callable[[str], bool] = lambda code: True
     findings: list[Finding] = field(default_factory=list)
     rewrites: Counter[str] = field(default_factory=Counter)
@@ -32,36 +33,38 @@ class FileContext:
     indent: str = "    "
     # first lines of the statements enclosing the node being visited, innermost last
     statement_lines: list[int] = field(default_factory=list)
+    # finding -> first line of its innermost statement: where `fix --annotate` writes
+    anchors: dict[Finding, int] = field(default_factory=dict)
 
     def silenced(self, code: str, line: int) -> bool:
-        if not self.enabled(code):
-            return True
-        lines = {line, *self.statement_lines[-1:]}
-        for number in lines:
-            if number in self.ignores:
-                codes = self.ignores[number]
-                if codes is None or code in codes:
-                    return True
-        return False
+        """Whether the code is off here; an ignore comment that covers it counts as used
+        even when select/ignore also turn the code off (it is not an unused comment)."""
+        by_comment = False
+        for number in {line, *self.statement_lines[-1:]}:
+            suppression = self.ignores.get(number)
+            if suppression is not None and suppression.covers(code):
+                suppression.used.add(code)
+                by_comment = True
+        return by_comment or not self.enabled(code)
 
     def report(self, code: str, where: CodeRange, **fields: object) -> bool:
         """Record a finding; False when it is silenced (and its rewrite must not happen)."""
         if self.silenced(code, where.start.line):
             return False
         rule = self.settings.catalog.rule(code)
-        self.findings.append(
-            Finding(
-                path=self.path,
-                line=where.start.line,
-                column=where.start.column + 1,
-                end_line=where.end.line,
-                end_column=where.end.column + 1,
-                code=code,
-                severity=rule.severity,
-                message=rule.format(**fields),
-                fixable=rule.fixable,
-            )
+        finding = Finding(
+            path=self.path,
+            line=where.start.line,
+            column=where.start.column + 1,
+            end_line=where.end.line,
+            end_column=where.end.column + 1,
+            code=code,
+            severity=rule.severity,
+            message=rule.format(**fields),
+            fixable=rule.fixable,
         )
+        self.findings.append(finding)
+        self.anchors[finding] = self.statement_lines[-1] if self.statement_lines else where.start.line
         return True
 
     def rewrote(self, kind: str, env: str | None = None, uses_os: bool = True) -> None:

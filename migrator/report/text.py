@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from migrator.catalog import Catalog
 from migrator.findings import Finding
 from migrator.pipeline import FileResult, decode_python
 from migrator.secrets import redact
@@ -26,33 +27,58 @@ def _source_lines(result: FileResult) -> list[str]:
 
 
 def print_findings(console: Console, results: Iterable[FileResult], show_source: bool = True) -> None:
+    """One block per file: a header, then each finding with its code, severity, message
+    and source line, so the block can be pasted into a pull request as it is."""
+    first = True
     for result in results:
         if not result.findings:
             continue
+        if not first:
+            console.print()
+        first = False
         lines = _source_lines(result) if show_source else []
+        count = len(result.findings)
+        console.print(Text(f"{result.display} ({count} finding{'s' if count != 1 else ''})", style="bold underline"))
         for finding in result.findings:
-            line = Text()
-            line.append(f"{finding.path}:{finding.line}:{finding.column}: ", style="bold")
+            line = Text("  ")
+            line.append(f"{finding.line}:{finding.column} ", style="bold")
             line.append(finding.code, style=SEVERITY_STYLE[finding.severity])
-            line.append(f" [{finding.severity}] ")
+            line.append(f" {finding.severity}")
             if finding.fixable:
-                line.append("[fixable] ", style="green")
-            line.append(redact(finding.message, result.secrets))
+                line.append(" [fixable]", style="green")
+            line.append(": " + redact(finding.message, result.secrets))
             console.print(line)
             if show_source and 0 < finding.line <= len(lines):
                 source = redact(lines[finding.line - 1].rstrip(), result.secrets)
-                console.print(Text(f"    {finding.line:>4} | {source}", style="dim"))
+                console.print(Text(f"    {finding.line:>5} | {source}", style="dim"))
 
 
-def summary_table(findings: Sequence[Finding], title: str) -> Table:
+def summary_table(findings: Sequence[Finding], title: str, catalog: Catalog | None = None) -> Table:
+    """Counts per code, with the rule title and whether `fix` handles it."""
     table = Table(title=title, title_justify="left")
     table.add_column("code")
+    if catalog is not None:
+        table.add_column("rule")
     table.add_column("severity")
+    table.add_column("fixable")
     table.add_column("count", justify="right")
-    counts = Counter((f.code, f.severity) for f in findings)
-    for (code, severity), count in sorted(counts.items()):
-        table.add_row(code, Text(severity, style=SEVERITY_STYLE[severity]), str(count))
+    counts = Counter((f.code, f.severity, f.fixable) for f in findings)
+    for (code, severity, fixable), count in sorted(counts.items()):
+        row: list[str | Text] = [code]
+        if catalog is not None:
+            row.append(catalog.rules[code].title if code in catalog.rules else "")
+        row += [Text(severity, style=SEVERITY_STYLE[severity]), "yes" if fixable else "no", str(count)]
+        table.add_row(*row)
     return table
+
+
+def closing_line(findings: Sequence[Finding]) -> str:
+    fixable = sum(f.fixable for f in findings)
+    review = len(findings) - fixable
+    files = len({f.path for f in findings})
+    return (f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+            f"{fixable} fixed by `mistral-migrate fix`, {review} to review by hand "
+            "(`mistral-migrate explain CODE` says why).")
 
 
 def print_fix_summary(console: Console, results: Sequence[FileResult], written: Sequence[str], review: Sequence[Finding]) -> None:
@@ -87,4 +113,14 @@ def print_models(console: Console, settings: Settings) -> None:
             f"{before} -> {after}" if entry.mistral else before,
             entry.review,
         )
+    console.print(table)
+
+
+def print_rules(console: Console, catalog: Catalog) -> None:
+    table = Table(title="mistral-migrate rules", title_justify="left")
+    for column in ("code", "title", "severity", "fixable"):
+        table.add_column(column)
+    for rule in catalog.rules.values():
+        table.add_row(rule.code, rule.title, Text(rule.severity, style=SEVERITY_STYLE[rule.severity]),
+                      "yes" if rule.fixable else "no")
     console.print(table)

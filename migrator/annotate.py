@@ -1,0 +1,157 @@
+"""`fix --annotate`: a `# TODO(mistral-migrate): MMxxx reason` comment above each statement
+left for manual review, so the review list travels with the diff into the pull request
+(like bump-pydantic's `# TODO[pydantic]`).
+
+It runs on the fixed bytes. Findings carry the first line of their statement in the
+original file; a line-level diff of original and fixed text maps it to the fixed file.
+Comments go above a statement's first line (checked against the statements `ast` finds in
+the fixed file, so never inside a string), with that statement's indentation and the
+file's newline style. A comment block directly above that
+already holds the same code is left alone, so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import re
+import tokenize
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from migrator.findings import Finding
+from migrator.secrets import redact
+
+TAG = "TODO(mistral-migrate):"
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_EXISTING = re.compile(rb"#\s*TODO\(mistral-migrate\):\s*(MM\d+)")
+_INDENT = re.compile(rb"[ \t]*")
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines with their own endings (\\n, \\r\\n or \\r), as the tokenizer counts them."""
+    return _LINE.findall(data)
+
+
+def newline_of(data: bytes) -> bytes:
+    match = re.search(rb"\r\n|\r|\n", data)
+    return match.group(0) if match else b"\n"
+
+
+def encoding_of(data: bytes) -> str:
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError:
+        return "utf-8"
+
+
+def statement_starts(data: bytes) -> set[int] | None:
+    """0-based first lines of every statement (a decorated one starts at its first
+    decorator); None when this Python cannot parse the file."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None
+    starts = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            decorators = getattr(node, "decorator_list", [])
+            starts.add(min([node.lineno, *(d.lineno for d in decorators)]) - 1)
+    return starts
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    size = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+def line_map(before: Sequence[bytes], after: Sequence[bytes], starts: set[int] | None) -> dict[int, int]:
+    """0-based original line -> 0-based fixed line. An unchanged line maps exactly; a line
+    in a rewritten block maps to the statement start in that block whose text begins most
+    like it (rewrites keep a statement's opening), else to the block's first line."""
+    mapping: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        for offset, line in enumerate(range(i1, i2)):
+            if tag == "equal":
+                mapping[line] = j1 + offset
+                continue
+            candidates = [j for j in range(j1, j2) if starts is None or j in starts] or [j1]
+            mapping[line] = max(candidates, key=lambda j: (_common_prefix(before[line], after[j]), -j))
+    return mapping
+
+
+def _statement_at_or_before(target: int, starts: set[int] | None) -> int:
+    if starts is None or target in starts:
+        return target
+    earlier = [start for start in starts if start <= target]
+    return max(earlier) if earlier else target
+
+
+def _sites(findings: Sequence[Finding], anchors: dict[Finding, int]) -> dict[int, dict[str, list[Finding]]]:
+    """Original anchor line (1-based) -> code -> findings there, in report order."""
+    sites: dict[int, dict[str, list[Finding]]] = {}
+    for finding in findings:
+        if finding.fixable or finding not in anchors:
+            continue
+        sites.setdefault(anchors[finding], {}).setdefault(finding.code, []).append(finding)
+    return sites
+
+
+def _existing_codes(lines: Sequence[bytes], index: int) -> set[str]:
+    """Codes already in TODO comments in the comment block directly above line `index`."""
+    codes: set[str] = set()
+    above = index - 1
+    while above >= 0 and lines[above].lstrip().startswith(b"#"):
+        codes.update(match.decode() for match in _EXISTING.findall(lines[above]))
+        above -= 1
+    return codes
+
+
+def _comment(code: str, findings: Sequence[Finding], secrets: set[str]) -> str:
+    message = " ".join(redact(findings[0].message, secrets).split())
+    more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"# {TAG} {code} {message}{more}"
+
+
+def annotate(
+    original: bytes, fixed: bytes, findings: Sequence[Finding], anchors: dict[Finding, int],
+    secrets: set[str] = frozenset(),  # type: ignore[assignment]
+) -> bytes:
+    """The fixed bytes with a TODO comment above every statement still to review."""
+    sites = _sites(findings, anchors)
+    if not sites:
+        return fixed
+    before, after = split_lines(original), split_lines(fixed)
+    starts = statement_starts(fixed)
+    mapping = line_map(before, after, starts)
+    newline, encoding = newline_of(fixed), encoding_of(fixed)
+    bom = codecs.BOM_UTF8 if fixed.startswith(codecs.BOM_UTF8) else b""
+    if bom and after:
+        after[0] = after[0][len(bom):]
+    inserts: dict[int, list[bytes]] = {}
+    for anchor, by_code in sites.items():
+        if not 0 < anchor <= len(before):
+            continue
+        target = _statement_at_or_before(mapping.get(anchor - 1, len(after)), starts)
+        indent = _INDENT.match(before[anchor - 1].lstrip(codecs.BOM_UTF8)).group(0)
+        present = _existing_codes(after, target) if target <= len(after) else set()
+        for code, found in by_code.items():
+            if code in present:
+                continue
+            text = _comment(code, found, secrets).encode(encoding, errors="backslashreplace")
+            inserts.setdefault(target, []).append(indent + text + newline)
+    if not inserts:
+        return fixed
+    if after and not after[-1].endswith((b"\n", b"\r")) and len(after) in inserts:
+        after[-1] += newline
+    out: list[bytes] = []
+    for index in range(len(after) + 1):
+        out.extend(inserts.get(index, []))
+        if index < len(after):
+            out.append(after[index])
+    return bom + b"".join(out)

@@ -1,0 +1,38 @@
+"""`check --format github`: GitHub Actions workflow commands, one annotation per finding.
+
+Escaping follows the runner's rules (actions/toolkit `command.ts`): in the message `%`,
+CR and LF are percent-encoded; in properties `:` and `,` are too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from migrator.findings import Finding
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    properties = {
+        "file": finding.path,
+        "line": str(finding.line),
+        "col": str(finding.column),
+        "endLine": str(finding.end_line),
+        "endColumn": str(finding.end_column),
+        "title": finding.code,
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{COMMAND[finding.severity]} {joined}::{escape_data(finding.message)}"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    return "".join(annotation(f) + "\n" for f in findings)
