@@ -19,7 +19,7 @@ from migrator.callrules import ApiSurface, CallRules, ParamRule, load_call_rules
 from migrator.python.clientref import ClientResolver, ParentOf, QualifiedOf, ScopeOf
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
-from migrator.python.literals import NOT_LITERAL, is_token_ids, number_value, text_value
+from migrator.python.literals import NOT_LITERAL, branches, is_token_ids, number_value, text_value
 
 KIND = "request parameters"
 PositionOf = Callable[[cst.CSTNode], CodeRange]
@@ -152,24 +152,23 @@ class CallChecker:
             if is_token_ids(arg.value):
                 self.ctx.report(check.code, where, param=rule.name, advice=check.advice)
             return
-        value = number_value(arg.value) if check.kind == "above" else text_value(arg.value)
-        if value is NOT_LITERAL:
-            if check.unknown_code:
-                self.ctx.report(check.unknown_code, where, param=rule.name,
-                                condition=check.condition, advice=check.advice)
-            return
-        if value is None:
-            return
-        if check.kind == "above":
-            assert isinstance(value, (int, float))
-            failing = value > check.limit
-            shown = _number_text(value)
-        else:
-            failing = value not in check.values
-            shown = repr(value)
-        if failing:
-            self.ctx.report(check.code, where, param=rule.name, value=shown,
-                            accepted=check.accepted, advice=check.advice)
+        read = number_value if check.kind == "above" else text_value
+        values = [read(branch) for branch in branches(arg.value)]
+        for value in values:
+            if value is NOT_LITERAL or value is None:
+                continue
+            if check.kind == "above":
+                assert isinstance(value, (int, float))
+                failing, shown = value > check.limit, _number_text(value)
+            else:
+                failing, shown = value not in check.values, repr(value)
+            if failing:
+                self.ctx.report(check.code, where, param=rule.name, value=shown,
+                                accepted=check.accepted, advice=check.advice)
+                return
+        if NOT_LITERAL in values and check.unknown_code:
+            self.ctx.report(check.unknown_code, where, param=rule.name,
+                            condition=check.condition, advice=check.advice)
 
     # -- token counting ---------------------------------------------------------------
     def _check_tokenizer(self, original: cst.Call) -> None:

@@ -13,6 +13,13 @@ from migrator.python.envexpr import string_value
 NOT_LITERAL = object()
 
 
+def branches(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The values an expression can take when it is a conditional: `1.9 if hot else 0.2`."""
+    if isinstance(node, cst.IfExp):
+        return branches(node.body) + branches(node.orelse)
+    return [node]
+
+
 def number_value(node: cst.BaseExpression) -> float | int | None | object:
     """An int/float literal (with a leading sign), None for `None`, else NOT_LITERAL."""
     if isinstance(node, cst.Name) and node.value == "None":
