@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from migrator.callrules import load_call_rules
 from migrator.settings import Settings
 from migrator.suppressions import MARKER
 
@@ -19,6 +20,7 @@ def _alternatives(settings: Settings) -> list[bytes]:
     connection = settings.catalog.connection
     words = [connection.sdk_module, *connection.openai_hosts, connection.env_prefix]
     words += list(connection.env_api_key | connection.env_base_url)
+    words += list(load_call_rules().tokenizers.modules)
     parts = [re.escape(word.encode()) for word in words] + [re.escape(MARKER)]
     ids = sorted(settings.models.entries, key=len, reverse=True)
     parts.append(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(i.encode()) for i in ids) + rb")")

@@ -15,9 +15,11 @@ from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
+    ScopeProvider,
 )
 
 from migrator.python import clients, envreads, models, urls
+from migrator.python.calls import CallChecker
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
@@ -25,7 +27,9 @@ from migrator.python.roles import Role, role_of
 
 
 class MigrationTransformer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ParentNodeProvider)
+    # ScopeProvider is what QualifiedNameProvider is computed from: listing it costs nothing
+    # more and lets the call checks follow a receiver back to its binding.
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider, ParentNodeProvider)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
@@ -38,6 +42,10 @@ class MigrationTransformer(cst.CSTTransformer):
         self.module_sets_base = False
         # `from openai import *` leaves names unresolved; they are taken as the SDK's
         self.star_sdk = False
+        self.calls = CallChecker(
+            ctx, self.qualified, self.position, self.parent,
+            lambda node: self.get_metadata(ScopeProvider, node, None),
+        )
 
     # -- metadata helpers -------------------------------------------------------------
     def qualified(self, node: cst.CSTNode) -> set[str]:
@@ -179,6 +187,7 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- calls ------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        updated = self.calls.leave_call(original, updated)
         names = self.qualified(original.func)
         if not names:
             return updated

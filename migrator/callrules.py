@@ -1,0 +1,144 @@
+"""Load `rules/params.toml` and `rules/apis.toml`: what each request parameter and API
+surface of the openai client becomes on Mistral's endpoint.
+
+Kept apart from `migrator.catalog` so the call checks own their data shape; like the
+catalog, it is read once per process with tomlkit, and a fact update is a data edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from migrator.catalog import read_toml
+from migrator.rules_dir import rules_dir
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    kind: str  # "above" | "one_of" | "token_ids"
+    code: str
+    unknown_code: str = ""
+    limit: float = 0.0
+    values: tuple[str, ...] = ()
+    accepted: str = ""
+    condition: str = ""
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class ParamRule:
+    name: str
+    status: str
+    mistral_name: str
+    code: str = ""
+    fix: str = ""
+    unfixed_code: str = ""
+    fixed: str = ""
+    advice: str = ""
+    source: str = ""
+    reference: str = ""
+    check: ValueCheck | None = None
+
+
+@dataclass(frozen=True)
+class ApiSurface:
+    path: tuple[str, ...]
+    status: str
+    methods: tuple[str, ...] = ()
+    params: str = ""
+    code: str = ""
+    advice: str = ""
+    skip_when_model_literal: bool = False
+    openai_path: str = ""
+    mistral_path: str = ""
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Tokenizers:
+    functions: frozenset[str]
+    model_keyword: str
+    modules: tuple[str, ...]
+    code: str
+
+
+@dataclass(frozen=True)
+class CallRules:
+    params: dict[str, dict[str, ParamRule]]
+    apis: tuple[ApiSurface, ...]  # longest path first
+    wrappers: frozenset[str]
+    client_methods: frozenset[str]
+    tokenizers: Tokenizers
+    unseen_statuses: frozenset[str]
+    extra_body: str
+
+    def surface(self, path: tuple[str, ...]) -> tuple[ApiSurface, str] | None:
+        """The API a call path goes to, and the method called on it."""
+        for api in self.apis:
+            size = len(api.path)
+            if len(path) > size and path[:size] == api.path:
+                method = path[size]
+                if not api.methods or method in api.methods:
+                    return api, ".".join(path[size:])
+                return None
+        return None
+
+    def unseen_names(self, params: str) -> list[str]:
+        """Parameters a `**kwargs` could carry that Mistral rejects (for MM309)."""
+        table = self.params.get(params, {})
+        return [name for name, rule in table.items() if rule.status in self.unseen_statuses]
+
+
+def _param(name: str, data: dict[str, Any]) -> ParamRule:
+    fields = {k: v for k, v in data.items() if k != "check"}
+    check = data.get("check")
+    value_check = None
+    if check is not None:
+        check = dict(check)
+        check["values"] = tuple(check.get("values", ()))
+        check["limit"] = float(check.get("limit", 0))
+        value_check = ValueCheck(**check)
+    return ParamRule(name=name, check=value_check, **fields)
+
+
+def _api(path: str, data: dict[str, Any]) -> ApiSurface:
+    fields = {k: v for k, v in data.items() if k not in ("source", "reference")}
+    fields["methods"] = tuple(fields.get("methods", ()))
+    return ApiSurface(path=tuple(path.split(".")), **fields)
+
+
+@lru_cache(maxsize=1)
+def load_call_rules(directory: Path | None = None) -> CallRules:
+    base = directory or rules_dir()
+    params = read_toml(base / "params.toml")
+    meta = params.pop("meta")
+    apis = read_toml(base / "apis.toml")
+    tokenizers = apis["tokenizers"]
+    surfaces = sorted(
+        (_api(path, entry) for path, entry in apis["apis"].items()),
+        key=lambda api: len(api.path),
+        reverse=True,
+    )
+    return CallRules(
+        params={
+            table: {name: _param(name, entry) for name, entry in entries.items()}
+            for table, entries in params.items()
+        },
+        apis=tuple(surfaces),
+        wrappers=frozenset(apis["chain"]["wrappers"]),
+        client_methods=frozenset(apis["chain"]["client_methods"]),
+        tokenizers=Tokenizers(
+            functions=frozenset(tokenizers["functions"]),
+            model_keyword=tokenizers["model_keyword"],
+            modules=tuple(tokenizers["modules"]),
+            code=tokenizers["code"],
+        ),
+        unseen_statuses=frozenset(meta["unseen_statuses"]),
+        extra_body=apis["sdk"]["extra_body"],
+    )
