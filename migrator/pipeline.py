@@ -174,6 +174,12 @@ def read_file(path: Path, display: str, settings: Settings) -> tuple[bytes | Non
     return data, None
 
 
+def is_python_script(data: bytes) -> bool:
+    """An extension-less executable whose shebang names Python (`bin/serve`)."""
+    first = data.split(b"\n", 1)[0]
+    return first.startswith(b"#!") and b"python" in first
+
+
 def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pattern[bytes] | None = None) -> FileResult:
     data, problem = read_file(path, display, settings)
     if data is None:
@@ -183,8 +189,12 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
         return result
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
-    if path.suffix not in PYTHON_SUFFIXES and config_kind(path) is not None:
-        return migrate_config_file(data, path, display, settings)
+    if path.suffix not in PYTHON_SUFFIXES:
+        if config_kind(path) is not None:
+            return migrate_config_file(data, path, display, settings)
+        if not is_python_script(data):
+            # named on the command line but neither Python nor a config kind (README.md)
+            return FileResult(path, display, original=data)
     result = migrate_python(data, display, settings)
     result.path = path
     return result
