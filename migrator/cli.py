@@ -21,7 +21,7 @@ from migrator.annotate import annotate as annotate_review
 from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
 from migrator.findings import Finding, severity_rank
-from migrator.pipeline import FileResult, decode_python
+from migrator.pipeline import FileResult, decode_python, process_file
 from migrator.report.console import make_console
 from migrator.report.github import render_github
 from migrator.report.json_out import render_json
@@ -188,16 +188,28 @@ def verbose_traceback(result: FileResult) -> None:
         click.echo(redact(result.error, result.secrets), err=True)
 
 
-def write_one(result: FileResult, written: list[str]) -> None:
+def write_one(result: FileResult, written: list[str]) -> bool:
+    """Write one file atomically; False (and a line on stderr) when it was not written."""
     assert result.new is not None
     try:
         with deferred_interrupts():
             write_atomic(result.path, result.new, result.original)
             written.append(result.display)
+        return True
     except ChangedOnDisk:
         click.echo(f"mistral-migrate: {result.display} changed on disk during the run; not written", err=True)
     except OSError as error:
         click.echo(f"mistral-migrate: cannot write {result.display}: {error.strerror or error}", err=True)
+    return False
+
+
+def point_at_written_lines(result: FileResult, settings: Settings) -> None:
+    """Re-check a rewritten file so review findings name lines of the file as it now is
+    (an added `import os` or a call split over lines moves everything below it)."""
+    after = process_file(result.path, result.display, settings)
+    result.findings = after.findings
+    result.original = after.original
+    result.secrets |= after.secrets
 
 
 def _threshold(option: str | None, settings: Settings) -> int:
@@ -235,8 +247,8 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
             if annotate and result.anchors:
                 fixed = result.new if result.new is not None else result.original
                 result.new = annotate_review(result.original, fixed, result.findings, result.anchors, result.secrets)
-            if result.changed and result.new is not None:
-                write_one(result, written)
+            if result.changed and result.new is not None and write_one(result, written):
+                point_at_written_lines(result, settings)
     except KeyboardInterrupt:
         click.echo(
             f"mistral-migrate: interrupted; {len(written)} file(s) were written whole, the rest "
