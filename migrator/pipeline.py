@@ -50,11 +50,14 @@ class FileResult:
         return self.new is not None and self.new != self.original
 
 
-def tool_finding(display: str, code: str, settings: Settings, reason: str, line: int = 1, column: int = 1) -> Finding:
+def tool_finding(
+    display: str, code: str, settings: Settings, reason: str, line: int = 1, column: int = 1,
+    **fields: object,
+) -> Finding:
     """An MM9xx finding; its reason may quote source text, so it is redacted here."""
     rule = settings.catalog.rule(code)
     return Finding(display, line, column, line, column, code, rule.severity,
-                   redact(rule.format(reason=reason)), rule.fixable)
+                   redact(rule.format(reason=reason, **fields)), rule.fixable)
 
 
 def explain_syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
@@ -97,6 +100,13 @@ def unused_suppressions(ctx: FileContext) -> list[Finding]:
     return found
 
 
+def first_differing_line(before: bytes, after: bytes) -> int:
+    for number, (old, new) in enumerate(zip(before.splitlines(True), after.splitlines(True)), start=1):
+        if old != new:
+            return number
+    return min(len(before.splitlines()), len(after.splitlines())) + 1
+
+
 def decode_python(data: bytes) -> str:
     """Strict decode honouring a PEP 263 cookie or BOM; raises on undecodable bytes."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -128,6 +138,13 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
         return result
     result.new = new if new != data else None
+    if result.new is not None and module.bytes != data:
+        result.new = None
+        if ctx.rewrites:
+            line = first_differing_line(data, module.bytes)
+            reason = f"the parser alone already changes line {line}"
+            count = sum(ctx.rewrites.values())
+            ctx.findings.append(tool_finding(display, "MM905", settings, reason, line, count=count))
     result.findings = sorted(ctx.findings + unused_suppressions(ctx), key=lambda f: (f.line, f.column, f.code))
     result.anchors = ctx.anchors
     result.rewrites = ctx.rewrites
