@@ -100,6 +100,14 @@ def unused_suppressions(ctx: FileContext) -> list[Finding]:
     return found
 
 
+def lost_final_newline(data: bytes, regenerated: bytes) -> bytes:
+    """LibCST drops the last `\r` of a file that uses bare CR line endings; that one known
+    loss is put back. Anything else the parser does not reproduce is refused (MM905)."""
+    if regenerated != data and data.startswith(regenerated) and data[len(regenerated):] == b"\r":
+        return b"\r"
+    return b""
+
+
 def first_differing_line(before: bytes, after: bytes) -> int:
     for number, (old, new) in enumerate(zip(before.splitlines(True), after.splitlines(True)), start=1):
         if old != new:
@@ -137,8 +145,11 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         result.error = traceback.format_exc()
         result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
         return result
+    lost = lost_final_newline(data, module.bytes)
+    if lost:
+        new += lost
     result.new = new if new != data else None
-    if result.new is not None and module.bytes != data:
+    if result.new is not None and module.bytes + lost != data:
         result.new = None
         if ctx.rewrites:
             line = first_differing_line(data, module.bytes)

@@ -41,6 +41,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     max_file_size: int = 2_000_000
+    # a call the rewrite makes longer than this is laid out one argument per line
+    line_length: int = 88
     # extra regexes for committed secrets in config files, on top of connection.toml's
     secret_patterns: tuple[str, ...] = ()
 
@@ -78,6 +80,19 @@ def read_tool_table(path: Path) -> dict[str, Any]:
     return _expect(table.unwrap() if hasattr(table, "unwrap") else table, dict, f"[tool.{TABLE}]", path)
 
 
+def formatter_line_length(path: Path) -> int | None:
+    """The project's own line length, from [tool.ruff] or [tool.black], if it sets one."""
+    try:
+        tools = tomlkit.parse(path.read_text(encoding="utf-8")).get("tool", {})
+    except (TOMLKitError, UnicodeDecodeError, OSError):
+        return None
+    for name in ("ruff", "black"):
+        value = tools.get(name, {}).get("line-length")
+        if isinstance(value, int) and value > 0:
+            return int(value)
+    return None
+
+
 def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
     """Settings for a run started in `start` (default: the working directory)."""
     start = (start or Path.cwd()).resolve()
@@ -93,7 +108,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     catalog = load_catalog()
     known = {
         "preset", "env", "models", "model-env", "exclude", "per-file-ignores",
-        "select", "ignore", "fail-on", "max-file-size", "secret-patterns",
+        "select", "ignore", "fail-on", "max-file-size", "secret-patterns", "line-length",
     }
     for key in table:
         if key not in known:
@@ -151,5 +166,9 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         ignore=_string_list(table.get("ignore", []), "ignore", where),
         fail_on=fail_on,
         max_file_size=max_size,
+        line_length=_expect(
+            table.get("line-length", (formatter_line_length(path) if path else None) or 88),
+            int, "line-length", where,
+        ),
         secret_patterns=secret_patterns,
     )

@@ -46,32 +46,6 @@ def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
     return call.with_changes(args=args + added)
 
 
-LINE_LENGTH = 88
-
-
-def _one_line(call: cst.Call) -> bool:
-    return not isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and not any(
-        isinstance(arg.comma, cst.Comma) and isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace)
-        for arg in call.args
-    )
-
-
-def one_per_line(call: cst.Call, unit: str = "    ") -> cst.Call:
-    """Black's layout: each argument on its own line, a trailing comma, `)` on its own."""
-    indent = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(unit))
-    close = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
-    args = [arg.with_changes(comma=cst.Comma(whitespace_after=indent)) for arg in call.args[:-1]]
-    args.append(call.args[-1].with_changes(comma=cst.Comma(whitespace_after=close)))
-    return call.with_changes(whitespace_before_args=indent, args=args)
-
-
-def fit(call: cst.Call, column: int, unit: str) -> cst.Call:
-    """Break a call that the rewrite made too long for one line; leave others as written."""
-    if call.args and _one_line(call) and column + len(cst.Module([]).code_for_node(call)) > LINE_LENGTH:
-        return one_per_line(call, unit)
-    return call
-
-
 def _key_from_env(ctx: FileContext, quote: str = '"') -> cst.BaseExpression:
     ctx.rewrote(CLIENT_KIND, ctx.settings.api_key_env)
     return env_required(ctx.settings.api_key_env, quote)
@@ -116,14 +90,11 @@ def rewrite_client(
             return updated
     after = _keyword_args(updated)
     args = list(updated.args)
-    column = position(original).start.column
-    changed = updated.deep_equals(original) is False
     if key is not None:
         literal = string_value(key.value)
         if literal is not None and isinstance(key.value, cst.SimpleString):
             new_value = replace_key_literal(key.value, literal, position(key.value), ctx)
             args[args.index(after[key_kw])] = after[key_kw].with_changes(value=new_value)
-            changed = True
         elif not is_env_read(key.value):
             ctx.report("MM108", position(key.value), keyword=key_kw)
     if base is not None and string_value(base.value) is None and not is_env_read(base.value):
@@ -131,7 +102,7 @@ def rewrite_client(
     updated = updated.with_changes(args=args)
     if any(arg.star == "**" for arg in original.args):
         ctx.report("MM108", position(original), keyword="**kwargs")
-        return fit(updated, column, ctx.indent) if changed else updated
+        return updated
     missing = [kw for kw in (key_kw, base_kw) if kw not in before]
     added = ", ".join(
         f"{kw}= from {ctx.settings.api_key_env if kw == key_kw else ctx.settings.base_url_env}"
@@ -140,7 +111,7 @@ def rewrite_client(
     if not missing or not ctx.report(
         "MM103", position(original), client=f"{name}()", missing=" and ".join(missing), added=added
     ):
-        return fit(updated, column, ctx.indent) if changed else updated
+        return updated
     new_args = [
         cst.Arg(
             keyword=cst.Name(kw),
@@ -149,7 +120,7 @@ def rewrite_client(
         )
         for kw in missing
     ]
-    return fit(append_args(updated, new_args), column, ctx.indent)
+    return append_args(updated, new_args)
 
 
 def module_setting_statement(target: cst.Attribute, attr: str, ctx: FileContext) -> cst.SimpleStatementLine:

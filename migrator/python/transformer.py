@@ -18,7 +18,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.python import clients, envreads, models, urls
+from migrator.python import clients, envreads, layout, models, urls
 from migrator.python.calls import CallChecker
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
@@ -187,6 +187,15 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- calls ------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        new = self._rewrite_call(original, updated)
+        if isinstance(new, cst.Call):
+            return layout.fit(
+                original, new, self.position(original).start.column, self.ctx.indent,
+                self.ctx.settings.line_length,
+            )
+        return new
+
+    def _rewrite_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         updated = self.calls.leave_call(original, updated)
         names = self.qualified(original.func)
         if not names:
