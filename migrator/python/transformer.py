@@ -18,7 +18,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.python import clients, envreads, models, urls
+from migrator.python import clients, envreads, frameworks, models, urls
+from migrator.frameworks import Framework
 from migrator.python.calls import CallChecker
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
@@ -152,6 +153,12 @@ class MigrationTransformer(cst.CSTTransformer):
         role = role_of(original, self.parent)
         if self._is_env_default(role):
             return updated
+        framework = self._framework_of(role)
+        if framework is not None:
+            handled = frameworks.rewrite_literal(updated, value, role, framework, self.position(original), self.ctx)
+            if handled is not None:
+                return handled
+            role = frameworks.normalized(role, framework, self.ctx)
         new_name = envreads.renamed(value, self.ctx)
         if new_name is not None and role.kind != "docstring" and not self._inside_env_read(original):
             self.ctx.report("MM110", self.position(original), old=value, new=new_name)
@@ -160,6 +167,12 @@ class MigrationTransformer(cst.CSTTransformer):
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
         return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+
+    def _framework_of(self, role: Role) -> Framework | None:
+        if role.call is None or role.kind not in ("keyword", "positional"):
+            return None
+        framework = self.ctx.settings.frameworks.of(self.qualified(role.call.func))
+        return None if framework is None or framework.kind == "wrapper" else framework
 
     def _inside_env_read(self, node: cst.CSTNode) -> bool:
         """The variable-name argument of `os.environ[...]` / `os.getenv(...)` (renamed there)."""
@@ -194,6 +207,10 @@ class MigrationTransformer(cst.CSTTransformer):
         where = self.position(original)
         if names & envreads.ENV_CALLS:
             return envreads.rewrite_call(original, updated, where, self.ctx)
+        framework = self.ctx.settings.frameworks.of(names)
+        if framework is not None and framework.kind != "wrapper":
+            call = frameworks.FrameworkCall(framework, original, self.position, self.is_env_read, self.ctx)
+            return call.rewrite(updated)
         if names & self.connection.azure_clients:
             self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0])
             return updated
