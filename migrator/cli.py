@@ -134,9 +134,21 @@ def _text(result: FileResult, data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def _ended(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
 def diff_text(result: FileResult, show_secrets: bool) -> str:
     assert result.new is not None
-    text = unified_diff(result.display, _text(result, result.original), _text(result, result.new))
+    if result.cells:
+        # a notebook: one readable diff per changed cell rather than one of its JSON
+        # (a cell's last line has no newline; the diff is for reading, so it gets one)
+        text = "".join(
+            unified_diff(f"{result.display} (cell {number})", _ended(before), _ended(after))
+            for number, (before, after) in sorted(result.cells.items()) if before != after
+        )
+    else:
+        text = unified_diff(result.display, _text(result, result.original), _text(result, result.new))
     return text if show_secrets else redact(text, result.secrets)
 
 
@@ -178,7 +190,7 @@ def report_tool_problems(result: FileResult) -> None:
     """MM9xx problems (file skipped) go to stderr where the main output is a patch."""
     for finding in result.findings:
         if finding.code.startswith("MM9"):
-            click.echo(f"mistral-migrate: {finding.path}:{finding.line}:{finding.column}: "
+            click.echo(f"mistral-migrate: {finding.path}:{finding.location}: "
                        f"{finding.code} {finding.message}", err=True)
     verbose_traceback(result)
 

@@ -241,4 +241,4 @@ class MigrationTransformer(cst.CSTTransformer):
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return ensure_import_os(updated) if self.ctx.needs_os else updated
+        return ensure_import_os(updated) if self.ctx.needs_os and self.ctx.add_import_os else updated
