@@ -21,6 +21,7 @@ from libcst.metadata import (
 from migrator.python import clients, envreads, frameworks, models, urls
 from migrator.frameworks import Framework
 from migrator.python.calls import CallChecker
+from migrator.python.clientref import ClientResolver
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
@@ -43,9 +44,12 @@ class MigrationTransformer(cst.CSTTransformer):
         self.module_sets_base = False
         # `from openai import *` leaves names unresolved; they are taken as the SDK's
         self.star_sdk = False
-        self.calls = CallChecker(
-            ctx, self.qualified, self.position, self.parent,
-            lambda node: self.get_metadata(ScopeProvider, node, None),
+        scope = lambda node: self.get_metadata(ScopeProvider, node, None)  # noqa: E731
+        self.calls = CallChecker(ctx, self.qualified, self.position, self.parent, scope)
+        # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
+        # reports the client), so the Azure code is not half-migrated.
+        self.azure = ClientResolver(
+            self.qualified, self.parent, scope, self.connection.azure_clients, "", self.calls.rules,
         )
 
     # -- metadata helpers -------------------------------------------------------------
@@ -153,6 +157,8 @@ class MigrationTransformer(cst.CSTTransformer):
         role = role_of(original, self.parent)
         if self._is_env_default(role):
             return updated
+        if self._on_azure_client(role):
+            return updated
         framework = self._framework_of(role)
         if framework is not None:
             handled = frameworks.rewrite_literal(updated, value, role, framework, self.position(original), self.ctx)
@@ -167,6 +173,11 @@ class MigrationTransformer(cst.CSTTransformer):
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
         return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+
+    def _on_azure_client(self, role: Role) -> bool:
+        if role.call is None or not isinstance(role.call.func, cst.Attribute):
+            return False
+        return self.azure.path_of(role.call.func.value) is not None
 
     def _framework_of(self, role: Role) -> Framework | None:
         if role.call is None or role.kind not in ("keyword", "positional"):
