@@ -132,6 +132,12 @@ def _new_arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:
                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
 
 
+def _styled(names: tuple[str, ...], style: int) -> tuple[str, ...]:
+    if 0 < style < len(names):
+        return (names[style], *names[:style], *names[style + 1:])
+    return names
+
+
 class FrameworkCall:
     """One call of a framework class or function, from `leave_Call`."""
 
@@ -162,9 +168,11 @@ class FrameworkCall:
         if not spread:
             updated = self._default_model(updated)
         if framework.api_key or framework.base_url:
+            style = self._alias_style()
             updated = clients.rewrite_client(
                 f"{self.name}", self.original, updated, self.position, self.is_env_read, ctx,
-                key_keywords=framework.api_key or ("api_key",), base_keywords=framework.base_url or ("base_url",),
+                key_keywords=_styled(framework.api_key or ("api_key",), style),
+                base_keywords=_styled(framework.base_url or ("base_url",), style),
                 add_missing=framework.add_missing,
             )
         for requirement in framework.require:
@@ -172,6 +180,16 @@ class FrameworkCall:
         if updated.deep_equals(self.original):
             return updated
         return clients.fit(updated, self.position(self.original).start.column, ctx.indent)
+
+    def _alias_style(self) -> int:
+        """Which alias family the call writes in (`openai_api_key=` is the second): an
+        added keyword follows it, so `openai_api_key=` gets `openai_api_base=`."""
+        passed = set(_keywords(self.original))
+        for names in (self.framework.api_key, self.framework.base_url):
+            for index, name in enumerate(names):
+                if name in passed:
+                    return index
+        return 0
 
     def _review(self) -> None:
         for arg in self.original.args:
