@@ -37,7 +37,7 @@ from migrator.settings import Settings
 from migrator.suppressions import code_filter, find_suppressions
 
 ENV_MAGIC = "MM113"
-_BOUNDARY = re.compile(r"^# mm-cell-(\d+)\n", re.MULTILINE)
+_BOUNDARY = re.compile(r"^# mistral-migrate-cell-boundary (\d+)\n", re.MULTILINE)
 
 
 @dataclass
@@ -158,7 +158,7 @@ class Notebook:
 
     def _run(self, parts: list[Part]) -> None:
         combined = "".join(
-            f"# mm-cell-{part.cell.number}\n" + part.masked.text + ("\n" if part.added_newline else "")
+            f"# mistral-migrate-cell-boundary {part.cell.number}\n" + part.masked.text + ("\n" if part.added_newline else "")
             for part in parts
         ).encode("utf-8")
         ctx = FileContext(
@@ -260,7 +260,10 @@ class Notebook:
             out += raws[a1:a2] if tag == "equal" else [dump(line) for line in lines[b1:b2]]
         lead = self.text[source.start + 1: source.items[0][0]]
         trail = self.text[source.items[-1][1]: source.end - 1]
-        separator = self.text[source.items[0][1]: source.items[1][0]] if len(source.items) > 1 else "," + lead
+        if len(source.items) > 1:
+            separator = self.text[source.items[0][1]: source.items[1][0]]
+        else:  # one line so far: indented layouts repeat the indent, compact ones json's ", "
+            separator = "," + lead if lead else ", "
         return "[" + lead + separator.join(out) + trail + "]"
 
 
