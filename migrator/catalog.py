@@ -61,6 +61,8 @@ class Catalog:
     rules: dict[str, Rule]
     connection: Connection
     models: dict[str, Any] = field(repr=False)
+    # rules/frameworks.toml as read; migrator.frameworks validates it into records
+    frameworks: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def rule(self, code: str) -> Rule:
         return self.rules[code]
@@ -114,4 +116,5 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         rules=dict(sorted(rules.items())),
         connection=_connection(read_toml(base / "connection.toml")),
         models=read_toml(base / "models.toml"),
+        frameworks=read_toml(base / "frameworks.toml") if (base / "frameworks.toml").is_file() else {},
     )

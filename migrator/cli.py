@@ -134,9 +134,21 @@ def _text(result: FileResult, data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def diff_text(result: FileResult, show_secrets: bool) -> str:
+def _ended(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = False) -> str:
     assert result.new is not None
-    text = unified_diff(result.display, _text(result, result.original), _text(result, result.new))
+    if result.cells and not notebook_json:
+        # a notebook: one readable diff per changed cell rather than one of its JSON
+        # (a cell's last line has no newline; the diff is for reading, so it gets one)
+        text = "".join(
+            unified_diff(f"{result.display} (cell {number})", _ended(before), _ended(after))
+            for number, (before, after) in sorted(result.cells.items()) if before != after
+        )
+    else:
+        text = unified_diff(result.display, _text(result, result.original), _text(result, result.new))
     return text if show_secrets else redact(text, result.secrets)
 
 
@@ -144,13 +156,17 @@ def diff_text(result: FileResult, show_secrets: bool) -> str:
 @paths_argument
 @config_option
 @click.option("--show-secrets", is_flag=True, help="Print removed API keys whole, so the patch applies with git apply.")
+@click.option("--notebook-json", is_flag=True,
+              help="Diff notebooks as their .ipynb JSON (a patch git apply accepts) instead of cell by cell.")
 @guarded
-def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> None:
+def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, notebook_json: bool) -> None:
     """Print the unified diff the migration would make; write nothing.
 
     Paths in the diff are relative to the repository root, so
     `mistral-migrate diff > migration.patch && git apply migration.patch` works.
     A hunk that removes an API key is masked (and will not apply) unless --show-secrets.
+    Notebooks are shown cell by cell (`--- a/nb.ipynb (cell 3)`), for reading; with
+    --notebook-json their hunks are of the .ipynb file itself, so the patch applies.
 
     Exit 0 when there is nothing to change, 1 when there are changes.
     """
@@ -162,7 +178,7 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> No
         if not result.changed:
             continue
         changed += 1
-        text = diff_text(result, show_secrets)
+        text = diff_text(result, show_secrets, notebook_json)
         if console.no_color:
             sys.stdout.write(text)
             continue
@@ -178,7 +194,7 @@ def report_tool_problems(result: FileResult) -> None:
     """MM9xx problems (file skipped) go to stderr where the main output is a patch."""
     for finding in result.findings:
         if finding.code.startswith("MM9"):
-            click.echo(f"mistral-migrate: {finding.path}:{finding.line}:{finding.column}: "
+            click.echo(f"mistral-migrate: {finding.path}:{finding.location}: "
                        f"{finding.code} {finding.message}", err=True)
     verbose_traceback(result)
 

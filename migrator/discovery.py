@@ -27,11 +27,12 @@ DEFAULT_EXCLUDES = tuple(
     )
 )
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIXES = (".ipynb",)
 
 
 def is_candidate(path: Path) -> bool:
-    """Python sources, and the config files `migrator.configfiles` knows how to read."""
-    return path.suffix in PYTHON_SUFFIXES or config_kind(path) is not None
+    """Python sources, Jupyter notebooks, and the config files `migrator.configfiles` reads."""
+    return path.suffix in PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES or config_kind(path) is not None
 
 
 def _gitignore(folder: Path) -> pathspec.PathSpec | None:

@@ -23,6 +23,22 @@ class Finding:
     severity: str
     message: str
     fixable: bool
+    # Notebooks: line and column count within this cell (1-based, every cell counted, as
+    # Jupyter and VS Code number them); file_line/file_column are the same spot in the
+    # .ipynb JSON, for reports that point into the file itself (SARIF, GitHub).
+    cell: int | None = None
+    file_line: int | None = None
+    file_column: int | None = None
+
+    @property
+    def location(self) -> str:
+        """`12:5`, or `cell 3:2:5` in a notebook."""
+        where = f"{self.line}:{self.column}"
+        return f"cell {self.cell}:{where}" if self.cell is not None else where
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        if self.cell is None:
+            for key in ("cell", "file_line", "file_column"):
+                del record[key]
+        return record

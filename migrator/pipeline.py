@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
 from migrator.configfiles.kinds import is_skipped_config
-from migrator.discovery import PYTHON_SUFFIXES
+from migrator.discovery import NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
 from migrator.findings import Finding
 from migrator.python.context import FileContext
 from migrator.python.transformer import MigrationTransformer
@@ -44,6 +44,8 @@ class FileResult:
     # finding -> first line of its statement (Python-pass findings only); see annotate.py
     anchors: dict[Finding, int] = field(default_factory=dict)
     error: str | None = None
+    # notebooks: cell number -> (source before, source after) of each code cell read
+    cells: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -217,6 +219,10 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
         return result
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
+    if path.suffix in NOTEBOOK_SUFFIXES:
+        result = migrate_notebook(data, display, settings)
+        result.path = path
+        return result
     if path.suffix not in PYTHON_SUFFIXES:
         if config_kind(path) is not None:
             return migrate_config_file(data, path, display, settings)
@@ -227,3 +233,5 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
     result.path = path
     return result
 
+
+from migrator.notebooks.migrate import migrate_notebook  # noqa: E402  (it builds on this module)

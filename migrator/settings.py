@@ -16,6 +16,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from migrator.catalog import Catalog, load_catalog
 from migrator.findings import SEVERITIES
+from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
 from migrator.modelmap import ModelMap
 
 TABLE = "mistral-migrate"
@@ -45,6 +46,8 @@ class Settings:
     line_length: int = 88
     # extra regexes for committed secrets in config files, on top of connection.toml's
     secret_patterns: tuple[str, ...] = ()
+    # rules/frameworks.toml plus [tool.mistral-migrate.frameworks]
+    frameworks: FrameworkTable = field(default_factory=FrameworkTable)
 
     @property
     def mistral_base_url(self) -> str:
@@ -109,6 +112,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     known = {
         "preset", "env", "models", "model-env", "exclude", "per-file-ignores",
         "select", "ignore", "fail-on", "max-file-size", "secret-patterns", "line-length",
+        "frameworks",
     }
     for key in table:
         if key not in known:
@@ -148,8 +152,16 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         except re.error as error:
             raise ConfigError(f"{where}: secret-patterns: {pattern!r} is not a valid regex ({error})") from None
 
+    extra_frameworks = _expect(table.get("frameworks", {}), dict, "frameworks", where)
+    try:
+        frameworks = load_frameworks(catalog.frameworks, extra_frameworks, f"tool.{TABLE}.frameworks",
+                                     set(catalog.rules))
+    except FrameworkError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
     return Settings(
         catalog=catalog,
+        frameworks=frameworks,
         models=ModelMap(catalog.models, overrides, model_env),
         api_key_env=api_key_env,
         base_url_env=base_url_env,

@@ -51,7 +51,8 @@ class CallChecker:
         connection = ctx.settings.catalog.connection
         self.model_keywords = connection.model_keywords
         self.resolver = ClientResolver(
-            qualified, parent, scope, connection.clients, connection.sdk_module, self.rules
+            qualified, parent, scope, connection.clients, connection.sdk_module, self.rules,
+            ctx.settings.frameworks.callables("wrapper"),
         )
 
     def leave_call(self, original: cst.Call, updated: cst.Call) -> cst.Call:

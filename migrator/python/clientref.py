@@ -43,6 +43,7 @@ class ClientResolver:
         clients: frozenset[str],
         sdk_module: str,
         rules: CallRules,
+        wrappers: frozenset[str] = frozenset(),
     ) -> None:
         self.qualified = qualified
         self.parent = parent
@@ -50,6 +51,9 @@ class ClientResolver:
         self.clients = clients
         self.sdk_module = sdk_module
         self.rules = rules
+        # functions that wrap a client and return something called the same way
+        # (`instructor.from_openai(OpenAI())`): from the framework table
+        self.wrapping_functions = wrappers
         self._held: set[tuple[cst.ClassDef | None, str]] | None = None
         # binding site -> what it holds; also breaks cycles such as `c = c.with_options()`
         self._bound: dict[cst.CSTNode, Path | None] = {}
@@ -82,8 +86,11 @@ class ClientResolver:
         return None
 
     def _call_root(self, call: cst.Call, depth: int) -> Path | None:
-        if self.qualified(call.func) & self.clients:
+        names = self.qualified(call.func)
+        if names & self.clients:
             return ()
+        if names & self.wrapping_functions and call.args and not call.args[0].star:
+            return () if self.path_of(call.args[0].value, depth + 1) == () else None
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in self.rules.client_methods:
             return () if self.path_of(func.value, depth + 1) == () else None

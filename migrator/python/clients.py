@@ -71,6 +71,14 @@ def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
     return None
 
 
+def _first(args: dict[str, cst.Arg], names: Sequence[str]) -> tuple[str, cst.Arg | None]:
+    """The keyword among `names` the call passes (a framework may take aliases), else the first."""
+    for name in names:
+        if name in args:
+            return name, args[name]
+    return names[0], None
+
+
 def rewrite_client(
     name: str,
     original: cst.Call,
@@ -78,11 +86,16 @@ def rewrite_client(
     position: Callable[[cst.CSTNode], CodeRange],
     is_env_read: IsEnvRead,
     ctx: FileContext,
+    key_keywords: Sequence[str] = (),
+    base_keywords: Sequence[str] = (),
+    add_missing: bool = True,
 ) -> cst.Call:
+    """SDK clients by default; a framework passes its own keyword names (aliases first
+    found wins, the first name is the one added) and whether missing ones are added."""
     connection = ctx.settings.catalog.connection
-    key_kw, base_kw = connection.api_key_keyword, connection.base_url_keyword
     before = _keyword_args(original)
-    base, key = before.get(base_kw), before.get(key_kw)
+    key_kw, key = _first(before, key_keywords or (connection.api_key_keyword,))
+    base_kw, base = _first(before, base_keywords or (connection.base_url_keyword,))
     if base is not None:
         elsewhere = points_elsewhere(base.value, ctx)
         if elsewhere is not None:
@@ -103,7 +116,7 @@ def rewrite_client(
     if any(arg.star == "**" for arg in original.args):
         ctx.report("MM108", position(original), keyword="**kwargs")
         return updated
-    missing = [kw for kw in (key_kw, base_kw) if kw not in before]
+    missing = [kw for kw, arg in ((key_kw, key), (base_kw, base)) if arg is None] if add_missing else []
     added = ", ".join(
         f"{kw}= from {ctx.settings.api_key_env if kw == key_kw else ctx.settings.base_url_env}"
         for kw in missing

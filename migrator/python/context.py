@@ -29,6 +29,8 @@ class FileContext:
     env_vars: set[str] = field(default_factory=set)
     secrets: set[str] = field(default_factory=set)
     needs_os: bool = False
+    # False when the caller places `import os` itself (a notebook puts it in one cell)
+    add_import_os: bool = True
     # the file's own indentation unit, for lines the rewrite adds
     indent: str = "    "
     # first lines of the statements enclosing the node being visited, innermost last

@@ -50,9 +50,17 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
+def binds_os(module: cst.Module) -> bool:
+    return any(_binds_os(statement) for statement in module.body)
+
+
+def has_imports(module: cst.Module) -> bool:
+    return any(_import_names(statement) is not None for statement in module.body)
+
+
 def ensure_import_os(module: cst.Module) -> cst.Module:
     body = list(module.body)
-    if any(_binds_os(statement) for statement in body):
+    if binds_os(module):
         return module
     start = 1 if body and _is_docstring(body[0]) else 0
     stdlib = sys.stdlib_module_names

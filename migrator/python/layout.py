@@ -32,6 +32,8 @@ def fit(original: cst.Call, updated: cst.Call, column: int, unit: str, limit: in
     if "\n" in before or "\r" in before:
         return updated
     after = _RENDER.code_for_node(updated)
+    if "\n" in after or "\r" in after:  # an inner call was split already: keep the hug
+        return updated
     if len(after) <= len(before) or column + len(after) <= limit:
         return updated
     return one_per_line(updated, unit)

@@ -18,8 +18,10 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.python import clients, envreads, layout, models, urls
+from migrator.python import clients, envreads, frameworks, layout, models, urls
+from migrator.frameworks import Framework
 from migrator.python.calls import CallChecker
+from migrator.python.clientref import ClientResolver
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
@@ -42,9 +44,12 @@ class MigrationTransformer(cst.CSTTransformer):
         self.module_sets_base = False
         # `from openai import *` leaves names unresolved; they are taken as the SDK's
         self.star_sdk = False
-        self.calls = CallChecker(
-            ctx, self.qualified, self.position, self.parent,
-            lambda node: self.get_metadata(ScopeProvider, node, None),
+        scope = lambda node: self.get_metadata(ScopeProvider, node, None)  # noqa: E731
+        self.calls = CallChecker(ctx, self.qualified, self.position, self.parent, scope)
+        # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
+        # reports the client), so the Azure code is not half-migrated.
+        self.azure = ClientResolver(
+            self.qualified, self.parent, scope, self.connection.azure_clients, "", self.calls.rules,
         )
 
     # -- metadata helpers -------------------------------------------------------------
@@ -152,6 +157,14 @@ class MigrationTransformer(cst.CSTTransformer):
         role = role_of(original, self.parent)
         if self._is_env_default(role):
             return updated
+        if self._on_azure_client(role):
+            return updated
+        framework = self._framework_of(role)
+        if framework is not None:
+            handled = frameworks.rewrite_literal(updated, value, role, framework, self.position(original), self.ctx)
+            if handled is not None:
+                return handled
+            role = frameworks.normalized(role, framework, self.ctx)
         new_name = envreads.renamed(value, self.ctx)
         if new_name is not None and role.kind != "docstring" and not self._inside_env_read(original):
             self.ctx.report("MM110", self.position(original), old=value, new=new_name)
@@ -160,6 +173,17 @@ class MigrationTransformer(cst.CSTTransformer):
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
         return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+
+    def _on_azure_client(self, role: Role) -> bool:
+        if role.call is None or not isinstance(role.call.func, cst.Attribute):
+            return False
+        return self.azure.path_of(role.call.func.value) is not None
+
+    def _framework_of(self, role: Role) -> Framework | None:
+        if role.call is None or role.kind not in ("keyword", "positional"):
+            return None
+        framework = self.ctx.settings.frameworks.of(self.qualified(role.call.func))
+        return None if framework is None or framework.kind == "wrapper" else framework
 
     def _inside_env_read(self, node: cst.CSTNode) -> bool:
         """The variable-name argument of `os.environ[...]` / `os.getenv(...)` (renamed there)."""
@@ -203,6 +227,10 @@ class MigrationTransformer(cst.CSTTransformer):
         where = self.position(original)
         if names & envreads.ENV_CALLS:
             return envreads.rewrite_call(original, updated, where, self.ctx)
+        framework = self.ctx.settings.frameworks.of(names)
+        if framework is not None and framework.kind != "wrapper":
+            call = frameworks.FrameworkCall(framework, original, self.position, self.is_env_read, self.ctx)
+            return call.rewrite(updated)
         if names & self.connection.azure_clients:
             self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0])
             return updated
@@ -233,4 +261,4 @@ class MigrationTransformer(cst.CSTTransformer):
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return ensure_import_os(updated) if self.ctx.needs_os else updated
+        return ensure_import_os(updated) if self.ctx.needs_os and self.ctx.add_import_os else updated

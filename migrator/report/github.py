@@ -30,8 +30,15 @@ def annotation(finding: Finding) -> str:
         "endColumn": str(finding.end_column),
         "title": finding.code,
     }
+    message = finding.message
+    if finding.cell is not None:
+        # GitHub annotates the .ipynb file as text: point at the cell's line in the JSON
+        line = str(finding.file_line or 1)
+        properties.update(line=line, col=str(finding.file_column or 1), endLine=line)
+        del properties["endColumn"]
+        message = f"cell {finding.cell}, line {finding.line}: {message}"
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMAND[finding.severity]} {joined}::{escape_data(finding.message)}"
+    return f"::{COMMAND[finding.severity]} {joined}::{escape_data(message)}"
 
 
 def render_github(findings: Sequence[Finding]) -> str:

@@ -35,23 +35,34 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return entry
 
 
+def _region(finding: Finding) -> dict[str, int]:
+    if finding.cell is not None:
+        # A region must be a line of the artifact: the .ipynb JSON line that holds the
+        # cell's source line. The cell and its own line go in the message and properties.
+        return {"startLine": max(finding.file_line or 1, 1), "startColumn": max(finding.file_column or 1, 1)}
+    return {
+        "startLine": max(finding.line, 1),
+        "startColumn": max(finding.column, 1),
+        "endLine": max(finding.end_line, finding.line, 1),
+        "endColumn": max(finding.end_column, 1),
+    }
+
+
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    text = finding.message if finding.cell is None else f"cell {finding.cell}, line {finding.line}: {finding.message}"
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": text},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
-                "region": {
-                    "startLine": max(finding.line, 1),
-                    "startColumn": max(finding.column, 1),
-                    "endLine": max(finding.end_line, finding.line, 1),
-                    "endColumn": max(finding.end_column, 1),
-                },
+                "region": _region(finding),
             }
         }],
     }
+    if finding.cell is not None:
+        result["properties"] = {"cell": finding.cell, "cellLine": finding.line, "cellColumn": finding.column}
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
     return result

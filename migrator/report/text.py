@@ -26,6 +26,10 @@ def _source_lines(result: FileResult) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def _cell_lines(result: FileResult) -> dict[int, list[str]]:
+    return {number: before.split("\n") for number, (before, _after) in result.cells.items()}
+
+
 def print_findings(console: Console, results: Iterable[FileResult], show_source: bool = True) -> None:
     """One block per file: a header, then each finding with its code, severity, message
     and source line, so the block can be pasted into a pull request as it is."""
@@ -36,20 +40,22 @@ def print_findings(console: Console, results: Iterable[FileResult], show_source:
         if not first:
             console.print()
         first = False
-        lines = _source_lines(result) if show_source else []
+        lines = _source_lines(result) if show_source and not result.cells else []
+        cells = _cell_lines(result) if show_source else {}
         count = len(result.findings)
         console.print(Text(f"{result.display} ({count} finding{'s' if count != 1 else ''})", style="bold underline"))
         for finding in result.findings:
             line = Text("  ")
-            line.append(f"{finding.line}:{finding.column} ", style="bold")
+            line.append(f"{finding.location} ", style="bold")
             line.append(finding.code, style=SEVERITY_STYLE[finding.severity])
             line.append(f" {finding.severity}")
             if finding.fixable:
                 line.append(" [fixable]", style="green")
             line.append(": " + redact(finding.message, result.secrets))
             console.print(line)
-            if show_source and 0 < finding.line <= len(lines):
-                source = redact(lines[finding.line - 1].rstrip(), result.secrets)
+            shown = cells.get(finding.cell, []) if finding.cell is not None else lines
+            if show_source and 0 < finding.line <= len(shown):
+                source = redact(shown[finding.line - 1].rstrip(), result.secrets)
                 console.print(Text(f"    {finding.line:>5} | {source}", style="dim"))
 
 
