@@ -79,6 +79,14 @@ config_option = click.option(
 )
 select_option = click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (e.g. MM2,MM101).")
 ignore_option = click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that parse files (default: the number of cores; small runs use one).",
+)
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Neither read nor write the results cache (.mistral_migrate_cache/ at the project root).",
+)
 
 
 def fail_on_option(default_help: str) -> Callable[[F], F]:
@@ -123,8 +131,10 @@ def diff_text(result: FileResult, show_secrets: bool) -> str:
 @paths_argument
 @config_option
 @click.option("--show-secrets", is_flag=True, help="Print removed API keys whole, so the patch applies with git apply.")
+@jobs_option
+@no_cache_option
 @guarded
-def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> None:
+def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, jobs: int | None, no_cache: bool) -> None:
     """Print the unified diff the migration would make; write nothing.
 
     Paths in the diff are relative to the repository root, so
@@ -135,11 +145,9 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool) -> No
     """
     settings = settings_for(config)
     console = make_console()
-    changed = 0
-    for result in run(paths or (Path("."),), settings):
-        if not result.changed:
-            continue
-        changed += 1
+    # printed once the run (and its progress bar) is over; only changed files are kept
+    changed = [r for r in run(paths or (Path("."),), settings, jobs, not no_cache) if r.changed]
+    for result in changed:
         text = diff_text(result, show_secrets)
         if console.no_color:
             sys.stdout.write(text)
@@ -162,8 +170,11 @@ def _threshold(option: str | None, settings: Settings) -> int:
 @fail_on_option("Review findings at or above it give exit 1.")
 @select_option
 @ignore_option
+@jobs_option
+@no_cache_option
 @guarded
-def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None) -> None:
+def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None,
+        jobs: int | None, no_cache: bool) -> None:
     """Apply the rewrites in place, then print a summary and what still needs review.
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
@@ -175,7 +186,7 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
     console = make_console()
     results: list[FileResult] = []
     written: list[str] = []
-    for result in run(paths or (Path("."),), settings):
+    for result in run(paths or (Path("."),), settings, jobs, not no_cache):
         results.append(result)
         if result.changed and result.new is not None:
             try:
@@ -204,15 +215,17 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
 @fail_on_option("Findings at or above it give exit 1.")
 @select_option
 @ignore_option
+@jobs_option
+@no_cache_option
 @guarded
 def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail_on: str | None,
-          select: str | None, ignore: str | None) -> None:
+          select: str | None, ignore: str | None, jobs: int | None, no_cache: bool) -> None:
     """Report findings (rewritable and manual-review) without changing files.
 
     Exit 0 when clean, 1 when a finding is at or above --fail-on.
     """
     settings = settings_for(config, select, ignore)
-    results = list(run(paths or (Path("."),), settings))
+    results = list(run(paths or (Path("."),), settings, jobs, not no_cache))
     findings: list[Finding] = [f for r in results for f in r.findings]
     secrets = {s for r in results for s in r.secrets}
     if output_format == "json":

@@ -14,12 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-
 from migrator.findings import Finding
-from migrator.python.context import FileContext
-from migrator.python.transformer import MigrationTransformer
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, line_ignores
 
@@ -54,6 +49,14 @@ def decode_python(data: bytes) -> str:
 
 
 def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
+    # Imported here: LibCST costs a quarter-second of start-up that a run whose files all
+    # fail the prefilter (or hit the cache) never needs.
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.python.context import FileContext
+    from migrator.python.transformer import MigrationTransformer
+
     result = FileResult(Path(display), display, original=data)
     try:
         decode_python(data)
