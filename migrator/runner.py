@@ -32,7 +32,7 @@ def run(paths: Sequence[Path], settings: Settings, jobs: int | None = None,
     done: list[Any] = []  # results known without parsing; None where a job is pending
     todo: list[Job] = []
     size = 0
-    for path in discover(paths, settings.exclude):
+    for path in discover(paths, settings.exclude, settings.root):
         display = display_path(path, root)
         data, problem = read_file(path, display, settings)
         if data is None:
