@@ -131,17 +131,17 @@ def walk(root: Path, exclude: Sequence[str] = (), project_root: Path | None = No
                 continue
 
     seen: dict[str, int] = {}
-    found: list[Path] = []
+    found: list[Path | None] = []
     for path, is_link in visit(top, str(root), _Ignores(_outer_gitignores(root_real))):
         # a link to a file that is walked too is the same file: keep the file itself
         real = os.path.realpath(path) if is_link else str(root_real / path.relative_to(root))
         if real in seen:
-            if not is_link:
-                found[seen[real]] = path
-            continue
+            if is_link:
+                continue
+            found[seen[real]] = None
         seen[real] = len(found)
         found.append(path)
-    yield from found
+    yield from (path for path in found if path is not None)
 
 
 def discover(paths: Sequence[Path], exclude: Sequence[str] = (), project_root: Path | None = None) -> list[Path]:
