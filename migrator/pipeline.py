@@ -74,7 +74,9 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         enabled=code_filter(settings, display),
     )
     try:
-        new_module = MetadataWrapper(module).visit(MigrationTransformer(ctx))
+        # the tree was just parsed and is used once: the wrapper's defensive deep copy
+        # (as costly as a second parse) buys nothing
+        new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
         new = new_module.bytes
     except Exception as error:  # one file's internal failure must not end the run
         result.error = traceback.format_exc()
