@@ -100,6 +100,14 @@ config_option = click.option(
 )
 select_option = click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (e.g. MM2,MM101).")
 ignore_option = click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that parse files (default: the number of cores; small runs use one).",
+)
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Neither read nor write the results cache (.mistral_migrate_cache/ at the project root).",
+)
 
 
 def fail_on_option(default_help: str) -> Callable[[F], F]:
@@ -158,8 +166,11 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
 @click.option("--show-secrets", is_flag=True, help="Print removed API keys whole, so the patch applies with git apply.")
 @click.option("--notebook-json", is_flag=True,
               help="Diff notebooks as their .ipynb JSON (a patch git apply accepts) instead of cell by cell.")
+@jobs_option
+@no_cache_option
 @guarded
-def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, notebook_json: bool) -> None:
+def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, notebook_json: bool,
+         jobs: int | None, no_cache: bool) -> None:
     """Print the unified diff the migration would make; write nothing.
 
     Paths in the diff are relative to the repository root, so
@@ -172,12 +183,13 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, noteb
     """
     settings = settings_for(config)
     console = make_console()
-    changed = 0
-    for result in run(paths or (Path("."),), settings):
+    # printed once the run (and its progress bar) is over; only changed files are kept
+    changed: list[FileResult] = []
+    for result in run(paths or (Path("."),), settings, jobs, not no_cache):
         report_tool_problems(result)
-        if not result.changed:
-            continue
-        changed += 1
+        if result.changed:
+            changed.append(result)
+    for result in changed:
         text = diff_text(result, show_secrets, notebook_json)
         if console.no_color:
             sys.stdout.write(text)
@@ -240,9 +252,11 @@ def _threshold(option: str | None, settings: Settings) -> int:
 @ignore_option
 @click.option("--annotate", is_flag=True,
               help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement left for review.")
+@jobs_option
+@no_cache_option
 @guarded
 def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None,
-        annotate: bool) -> None:
+        annotate: bool, jobs: int | None, no_cache: bool) -> None:
     """Apply the rewrites in place, then print a summary and what still needs review.
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
@@ -257,7 +271,7 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
     written: list[str] = []
     interrupt_on_sigterm()
     try:
-        for result in run(paths or (Path("."),), settings):
+        for result in run(paths or (Path("."),), settings, jobs, not no_cache):
             results.append(result)
             verbose_traceback(result)
             if annotate and result.anchors:
@@ -306,16 +320,18 @@ def render_text(results: Sequence[FileResult], findings: Sequence[Finding]) -> N
 @fail_on_option("Findings at or above it give exit 1.")
 @select_option
 @ignore_option
+@jobs_option
+@no_cache_option
 @guarded
 def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail_on: str | None,
-          select: str | None, ignore: str | None) -> None:
+          select: str | None, ignore: str | None, jobs: int | None, no_cache: bool) -> None:
     """Report findings (rewritable and manual-review) without changing files.
 
     Every format masks API keys (`sk-...Io0`). Exit 0 when clean, 1 when a finding is at
     or above --fail-on (default: fail-on from config, else warning).
     """
     settings = settings_for(config, select, ignore)
-    results = list(run(paths or (Path("."),), settings))
+    results = list(run(paths or (Path("."),), settings, jobs, not no_cache))
     for result in results:
         verbose_traceback(result)
     findings: list[Finding] = [f for r in results for f in r.findings]

@@ -7,6 +7,7 @@ excludes and the config's `exclude`; a file named on the command line is always 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,17 +16,16 @@ import pathspec
 
 from migrator.configfiles.kinds import config_kind
 
-# ruff's default excludes, plus this tool's cache; directories only (a trailing slash).
-DEFAULT_EXCLUDES = tuple(
-    f"{name}/"
-    for name in (
-        ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
-        ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
-        ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build",
-        "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
-        ".mistral_migrate_cache", "*.egg-info",
-    )
+# ruff's default excludes, plus this tool's cache: directory names, never files.
+DEFAULT_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build",
+    "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    ".mistral_migrate_cache", "*.egg-info",
 )
+_EXCLUDED_NAMES = frozenset(name for name in DEFAULT_EXCLUDES if "*" not in name)
+_EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)
 
@@ -35,63 +35,125 @@ def is_candidate(path: Path) -> bool:
     return path.suffix in PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES or config_kind(path) is not None
 
 
-def _gitignore(folder: Path) -> pathspec.PathSpec | None:
-    ignore = folder / ".gitignore"
-    if not ignore.is_file():
+def _default_excluded(name: str) -> bool:
+    return name in _EXCLUDED_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _EXCLUDED_GLOBS)
+
+
+def _gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
+    try:
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as stream:
+            lines = stream.read().splitlines()
+    except OSError:  # absent (the common case), a folder, unreadable
         return None
     try:
-        return pathspec.GitIgnoreSpec.from_lines(ignore.read_text(encoding="utf-8", errors="replace").splitlines())
-    except (OSError, ValueError):
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, TypeError):  # a pattern pathspec cannot compile: ignore the file
         return None
 
 
-def walk(root: Path, exclude: Sequence[str] = ()) -> Iterator[Path]:
-    """Candidate files below `root`, in sorted order."""
-    root_real = root.resolve()
-    excluded = pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *exclude])
-    specs: list[tuple[Path, pathspec.PathSpec]] = []
+class _Ignores:
+    """The `.gitignore` files in force for one folder, outermost first.
 
-    def ignored(path: Path, is_dir: bool) -> bool:
-        rel = path.relative_to(root).as_posix() + ("/" if is_dir else "")
-        if excluded.match_file(rel):
-            return True
-        for base, spec in specs:
-            if path.is_relative_to(base):
-                if spec.match_file(path.relative_to(base).as_posix() + ("/" if is_dir else "")):
-                    return True
+    As in git, the deepest file with a pattern matching a path decides (so a nested
+    `!name` re-includes what a parent ignored), and within a file the last match wins.
+    """
+
+    def __init__(self, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> None:
+        self.specs = specs
+
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        for base, spec in reversed(self.specs):
+            rel = path[len(base) + 1 :] + ("/" if is_dir else "")
+            decision = spec.check_file(rel).include
+            if decision is not None:
+                return decision
         return False
 
-    def visit(folder: Path) -> Iterator[Path]:
+
+def _outer_gitignores(folder: Path) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+    """`.gitignore` files above a walked folder, up to its git work tree (not beyond)."""
+    top = repo_root(folder)
+    if top == folder or not folder.is_relative_to(top):
+        return []
+    specs = []
+    for parent in reversed(folder.parents):
+        if parent.is_relative_to(top):
+            spec = _gitignore(str(parent))
+            if spec is not None:
+                specs.append((str(parent), spec))
+    return specs
+
+
+def walk(root: Path, exclude: Sequence[str] = (), project_root: Path | None = None) -> Iterator[Path]:
+    """Candidate files below `root`, in sorted order.
+
+    `exclude` patterns (gitignore syntax) are relative to `project_root` (the folder of
+    the config), else to `root`. Symlinked folders are never entered (no loops, no way
+    out of the tree); a symlinked file is kept only when it points inside `root`.
+    """
+    root_real = root.resolve()
+    anchor = (project_root or root).resolve()
+    excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    top = str(root_real)
+
+    def user_excluded(real: str, is_dir: bool) -> bool:
+        if excluded is None:
+            return False
+        rel = os.path.relpath(real, anchor)
+        if rel.startswith(".."):
+            return False
+        return excluded.match_file(rel.replace(os.sep, "/") + ("/" if is_dir else ""))
+
+    def visit(folder: str, shown: str, ignores: _Ignores) -> Iterator[tuple[Path, bool]]:
         spec = _gitignore(folder)
         if spec is not None:
-            specs.append((folder, spec))
+            ignores = _Ignores([*ignores.specs, (folder, spec)])
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError:
-            entries = []
+            return
         for entry in entries:
-            path = Path(entry.path)
-            if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root_real) or target.is_dir():
-                    continue
-            if entry.is_dir(follow_symlinks=False):
-                if not ignored(path, True):
-                    yield from visit(path)
-            elif is_candidate(path) and not ignored(path, False):
-                yield path
-        if spec is not None:
-            specs.pop()
+            real = os.path.join(folder, entry.name)
+            path = os.path.join(shown, entry.name)
+            try:
+                if entry.is_symlink():
+                    target = Path(real).resolve()
+                    if (not target.is_relative_to(root_real) or not target.is_file()
+                            or not is_candidate(Path(entry.name))):
+                        continue  # leaves the tree, dangles, or is a folder (loops)
+                    if not ignores.ignored(real, False) and not user_excluded(real, False):
+                        yield Path(path), True
+                elif entry.is_dir(follow_symlinks=False):
+                    if (not _default_excluded(entry.name) and not ignores.ignored(real, True)
+                            and not user_excluded(real, True)):
+                        yield from visit(real, path, ignores)
+                elif is_candidate(Path(entry.name)) and not ignores.ignored(real, False) \
+                        and not user_excluded(real, False):
+                    yield Path(path), False
+            except OSError:
+                continue
 
-    yield from visit(root)
+    seen: dict[str, int] = {}
+    found: list[Path | None] = []
+    for path, is_link in visit(top, str(root), _Ignores(_outer_gitignores(root_real))):
+        # a link to a file that is walked too is the same file: keep the file itself
+        real = os.path.realpath(path) if is_link else str(root_real / path.relative_to(root))
+        if real in seen:
+            if is_link:
+                continue
+            found[seen[real]] = None
+        seen[real] = len(found)
+        found.append(path)
+    yield from (path for path in found if path is not None)
 
 
-def discover(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]:
-    """Files to process, de-duplicated, in a stable order."""
+def discover(paths: Sequence[Path], exclude: Sequence[str] = (), project_root: Path | None = None) -> list[Path]:
+    """Files to process, de-duplicated, in a stable order. Named files are always read."""
     seen: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            for found in walk(path, exclude):
+            for found in walk(path, exclude, project_root):
                 seen.setdefault(found, None)
         else:
             seen.setdefault(path, None)

@@ -14,18 +14,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
 from migrator.configfiles.kinds import is_skipped_config
 from migrator.discovery import NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
 from migrator.findings import Finding
-from migrator.python.context import FileContext
-from migrator.python.transformer import MigrationTransformer
 from migrator.secrets import redact
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, find_suppressions, unused_codes
+
+if TYPE_CHECKING:  # LibCST is imported lazily: see migrate_python
+    import libcst as cst
+
+    from migrator.python.context import FileContext
 
 
 UNUSED_SUPPRESSION = "MM904"
@@ -124,6 +126,14 @@ def decode_python(data: bytes) -> str:
 
 
 def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
+    # Imported here: LibCST costs a quarter-second of start-up that a run whose files all
+    # fail the prefilter (or hit the cache) never needs.
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.python.context import FileContext
+    from migrator.python.transformer import MigrationTransformer
+
     result = FileResult(Path(display), display, original=data)
     try:
         decode_python(data)
@@ -141,7 +151,9 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         enabled=code_filter(settings, display),
     )
     try:
-        new_module = MetadataWrapper(module).visit(MigrationTransformer(ctx))
+        # the tree was just parsed and is used once: the wrapper's defensive deep copy
+        # (as costly as a second parse) buys nothing
+        new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
         new = new_module.bytes
     except Exception as error:  # one file's internal failure must not end the run
         result.error = traceback.format_exc()
@@ -220,6 +232,8 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
     if path.suffix in NOTEBOOK_SUFFIXES:
+        from migrator.notebooks.migrate import migrate_notebook  # builds on this module
+
         result = migrate_notebook(data, display, settings)
         result.path = path
         return result
@@ -233,5 +247,3 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
     result.path = path
     return result
 
-
-from migrator.notebooks.migrate import migrate_notebook  # noqa: E402  (it builds on this module)

@@ -1,18 +1,65 @@
-"""A run over paths: discovery, the prefilter, and per-file migration, in stable order."""
+"""A run over paths: discovery, the prefilter, the cache, then migration, in stable order.
+
+Work is avoided before it is spread: reading and the prefilter (bytes only) decide which
+files can matter, the cache answers for those already seen, and only the rest are parsed,
+in a process pool when there are enough of them. Results come out in discovery order
+whatever the number of processes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
+from migrator.cache import ResultCache
 from migrator.discovery import discover, display_path, repo_root
-from migrator.pipeline import FileResult, process_file
+from migrator.parallel import Job, default_jobs, migrate_all
 from migrator.prefilter import build_prefilter
+from migrator.progress import progress, wanted
 from migrator.settings import Settings
 
 
-def run(paths: Sequence[Path], settings: Settings) -> Iterator[FileResult]:
+def run(paths: Sequence[Path], settings: Settings, jobs: int | None = None,
+        use_cache: bool = True) -> Iterator[Any]:
+    """FileResult per discovered file, in discovery order."""
+    from migrator.pipeline import FileResult, read_file
+
     root = repo_root(Path.cwd())
     prefilter = build_prefilter(settings)
-    for path in discover(paths, settings.exclude):
-        yield process_file(path, display_path(path, root), settings, prefilter)
+    cache = ResultCache.open(settings) if use_cache else None
+    done: list[Any] = []  # results known without parsing; None where a job is pending
+    todo: list[Job] = []
+    size = 0
+    for path in discover(paths, settings.exclude, settings.root):
+        display = display_path(path, root)
+        data, problem = read_file(path, display, settings)
+        if data is None:
+            done.append(FileResult(path, display, findings=[problem] if problem else []))
+        elif not prefilter.search(data):
+            done.append(FileResult(path, display))
+        elif cache is not None and (hit := cache.get(data, display, path)) is not None:
+            done.append(hit)
+        else:
+            todo.append((len(done), path, display))
+            done.append(None)
+            size += len(data)
+    with ExitStack() as stack:
+        results = stack.enter_context(
+            migrate_all(todo, settings, jobs or default_jobs(), size, cache is not None)
+        )
+        advance = stack.enter_context(progress(len(done), wanted(len(todo))))
+        position = 0
+        for index, result in results:
+            done[index] = result
+            while position <= index:
+                yield done[position]
+                done[position] = None
+                advance()
+                position += 1
+        while position < len(done):
+            yield done[position]
+            done[position] = None
+            advance()
+            position += 1

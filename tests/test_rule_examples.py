@@ -13,6 +13,7 @@ import pytest
 import tomlkit
 
 import migrator.pipeline
+import migrator.python.transformer
 from conftest import ROOT, invoke
 
 KINDS = ("flagged", "not_flagged", "before")
@@ -35,7 +36,7 @@ CASES = [
 ]
 
 
-class Broken(migrator.pipeline.MigrationTransformer):
+class Broken(migrator.python.transformer.MigrationTransformer):
     def leave_Module(self, original, updated):  # type: ignore[no-untyped-def]
         raise RuntimeError("injected fault")
 
@@ -60,7 +61,7 @@ def _codes(tmp_path: Path, name: str) -> list[str]:
 @pytest.mark.parametrize(("code", "example"), CASES)
 def test_example(code: str, example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if example.get("fault") == "internal":
-        monkeypatch.setattr(migrator.pipeline, "MigrationTransformer", Broken)
+        monkeypatch.setattr(migrator.python.transformer, "MigrationTransformer", Broken)
     name = example.get("file", "example.py")
     if "flagged" in example:
         _project(tmp_path, example, example["flagged"])

@@ -16,7 +16,7 @@ from migrator.configfiles.facts import ConfigFacts, config_facts
 from migrator.configfiles.spans import Edit, LineIndex, Scalar
 from migrator.findings import Finding
 from migrator.modelmap import ModelMatch
-from migrator.python.urls import classify_url
+from migrator.endpoints import classify_url
 from migrator.secrets import mask
 from migrator.settings import Settings
 

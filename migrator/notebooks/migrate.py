@@ -32,6 +32,7 @@ from migrator.notebooks.jsonspans import CellSpan, SourceSpan, locate_cells, use
 from migrator.notebooks.magics import PLACEHOLDER_COMMENT, PYTHON_CELL_MAGICS, Masked, cell_magic, mask, restore
 from migrator.python.context import FileContext
 from migrator.python.imports import binds_os, ensure_import_os, has_imports
+from migrator.python.transformer import MigrationTransformer
 from migrator.secrets import looks_like_secret, mask as mask_secret
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, find_suppressions
@@ -166,7 +167,7 @@ class Notebook:
             enabled=code_filter(self.settings, self.display), add_import_os=False,
         )
         module = cst.parse_module(combined)
-        new_code = MetadataWrapper(module).visit(pipeline.MigrationTransformer(ctx)).code
+        new_code = MetadataWrapper(module).visit(MigrationTransformer(ctx)).code
         self._report_env_magics(parts, ctx)
         pieces = _BOUNDARY.split(new_code)
         new_texts = {int(number): body for number, body in zip(pieces[1::2], pieces[2::2])}

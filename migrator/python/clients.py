@@ -14,7 +14,7 @@ from libcst.metadata import CodeRange
 
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, env_required, quote_of, string_value
-from migrator.python.urls import classify_url
+from migrator.endpoints import classify_url
 from migrator.secrets import mask
 
 KEY_KIND = "API keys"

@@ -12,7 +12,7 @@ from libcst.metadata import CodeRange
 from migrator.python import models
 from migrator.python.context import FileContext
 from migrator.python.envexpr import quote_of, string, string_value
-from migrator.python.urls import classify_url
+from migrator.endpoints import classify_url
 
 ENV_CALLS = frozenset({"os.getenv", "os.environ.get"})
 ENV_MAPPING = "os.environ"

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-from urllib.parse import urlsplit
-
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from migrator.catalog import Connection
+from migrator.endpoints import classify_url
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, quote_of
 from migrator.python.roles import Role
 
 KIND = "base URLs"
-
-
-def classify_url(value: str, connection: Connection) -> Literal["base", "endpoint", "other"] | None:
-    """'base'/'endpoint' for OpenAI URLs, 'other' for any other http(s) URL, else None."""
-    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if (parts.hostname or "") not in connection.openai_hosts:
-        return "other"
-    return "base" if parts.path.rstrip("/") in ("", "/v1") and not parts.query else "endpoint"
 
 
 def base_url_names(connection: Connection) -> frozenset[str]:

@@ -1,0 +1,26 @@
+"""Which URLs are OpenAI's: shared by the Python rewrite and the config-file linter.
+
+Kept free of LibCST so that config-only runs (and start-up) do not import it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+from migrator.catalog import Connection
+
+UrlKind = Literal["base", "endpoint", "other"]
+
+
+def classify_url(value: str, connection: Connection) -> UrlKind | None:
+    """'base'/'endpoint' for OpenAI URLs, 'other' for any other http(s) URL, else None."""
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if (parts.hostname or "") not in connection.openai_hosts:
+        return "other"
+    return "base" if parts.path.rstrip("/") in ("", "/v1") and not parts.query else "endpoint"
