@@ -21,7 +21,7 @@ from libcst.metadata import (
 from migrator.python import clients, envreads, frameworks, layout, models, urls
 from migrator.frameworks import Framework
 from migrator.python.calls import CallChecker
-from migrator.python.clientref import ClientResolver
+from migrator.python.clientref import ClientResolver, iter_nodes
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
@@ -100,10 +100,10 @@ class MigrationTransformer(cst.CSTTransformer):
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
         )
-        for line in m.findall(node, m.SimpleStatementLine(body=[m.Assign()])):
-            assert isinstance(line, cst.SimpleStatementLine)
+        for line in iter_nodes(node):
+            if not isinstance(line, cst.SimpleStatementLine) or not isinstance(line.body[0], cst.Assign):
+                continue
             assign = line.body[0]
-            assert isinstance(assign, cst.Assign)
             for target in assign.targets:
                 name = self.setting_name(target.target)
                 if name in self.key_settings:
