@@ -50,6 +50,7 @@ class Connection:
     env_base_url: frozenset[str]
     legacy_v0: tuple[str, ...]
     env_prefix: str
+    settings_classes: frozenset[str]
     presets: dict[str, dict[str, str]]
     model_keywords: frozenset[str]
     model_dict_keys: frozenset[str]
@@ -88,6 +89,7 @@ def _connection(data: dict[str, Any]) -> Connection:
         env_base_url=frozenset(sdk["env_base_url"]),
         legacy_v0=tuple(sdk["legacy_v0"]),
         env_prefix=sdk["env_prefix"],
+        settings_classes=frozenset(sdk.get("settings_classes", ())),
         presets=data["presets"],
         model_keywords=frozenset(data["models"]["keywords"]),
         model_dict_keys=frozenset(data["models"]["dict_keys"]),

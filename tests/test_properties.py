@@ -31,6 +31,8 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SETTINGS = build_settings({}, None, Path.cwd())
+# generated programs are valid but odd (`1()`); CPython warns while compiling them
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
 SNIPPETS = [
     'from openai import OpenAI\nclient = OpenAI(api_key="sk-proj-AAAAbbbbCCCCddddEEEEffff", timeout=3)\n',

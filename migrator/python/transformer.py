@@ -111,6 +111,26 @@ class MigrationTransformer(cst.CSTTransformer):
                 elif name in self.base_settings:
                     self.module_sets_base = True
 
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """A pydantic-settings field named after an OpenAI variable reads that variable."""
+        if not isinstance(node.target, cst.Name) or not self.connection.settings_classes:
+            return
+        owner = self.parent(self.parent(self.parent(node)) or node)  # AnnAssign < line < body < class
+        if not isinstance(owner, cst.ClassDef):
+            return
+        if not any(self.qualified(base.value) & self.connection.settings_classes for base in owner.bases):
+            return
+        if isinstance(node.value, cst.Call) and any(
+            arg.keyword is not None and arg.keyword.value in ("alias", "validation_alias")
+            for arg in node.value.args
+        ):
+            return  # the alias names the variable (reported on its own)
+        variable = node.target.value.upper()
+        new_name = envreads.renamed(variable, self.ctx)
+        if new_name is not None:
+            self.ctx.report("MM110", self.position(node.target), old=variable, new=new_name,
+                            how="read by pydantic-settings for this field")
+
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         for target in original.targets:
             name = self.setting_name(target.target)
@@ -167,7 +187,8 @@ class MigrationTransformer(cst.CSTTransformer):
             role = frameworks.normalized(role, framework, self.ctx)
         new_name = envreads.renamed(value, self.ctx)
         if new_name is not None and role.kind != "docstring" and not self._inside_env_read(original):
-            self.ctx.report("MM110", self.position(original), old=value, new=new_name)
+            self.ctx.report("MM110", self.position(original), old=value, new=new_name,
+                            how="named here (a settings alias, a config key?)")
             return updated
         match = self.ctx.settings.models.lookup(value)
         if match is not None:
