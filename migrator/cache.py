@@ -134,6 +134,27 @@ class ResultCache:
             return None
         return result
 
+    # -- files the prefilter turned away ------------------------------------------------
+    # Most files of a repository never mention OpenAI. Remembering their stat signature
+    # lets a warm run skip reading them at all, as ruff does; any change of size, mtime,
+    # ctime or inode makes the file read again.
+    UNAFFECTED = "unaffected.json"
+
+    def load_unaffected(self) -> dict[str, list[int]]:
+        try:
+            entries = json.loads((self.folder / self.UNAFFECTED).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(v, list) and len(v) == 4}
+
+    def save_unaffected(self, entries: dict[str, list[int]]) -> None:
+        try:
+            _write_atomic(self.folder / self.UNAFFECTED, json.dumps(entries, separators=(",", ":")).encode())
+        except (OSError, TypeError, ValueError):
+            pass
+
     def put(self, result: Any) -> None:
         if result.error is not None:
             return  # an internal failure is not a result worth keeping

@@ -8,6 +8,7 @@ whatever the number of processes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -32,12 +33,21 @@ def run(paths: Sequence[Path], settings: Settings, jobs: int | None = None,
     done: list[Any] = []  # results known without parsing; None where a job is pending
     todo: list[Job] = []
     size = 0
+    known_unaffected = cache.load_unaffected() if cache is not None else {}
+    unaffected: dict[str, list[int]] = {}
     for path in discover(paths, settings.exclude, settings.root):
         display = display_path(path, root)
+        signature = stat_signature(path)
+        if signature is not None and known_unaffected.get(display) == signature:
+            unaffected[display] = signature
+            done.append(FileResult(path, display))
+            continue
         data, problem = read_file(path, display, settings)
         if data is None:
             done.append(FileResult(path, display, findings=[problem] if problem else []))
         elif not prefilter.search(data):
+            if signature is not None:
+                unaffected[display] = signature
             done.append(FileResult(path, display))
         elif cache is not None and (hit := cache.get(data, display, path)) is not None:
             done.append(hit)
@@ -63,3 +73,14 @@ def run(paths: Sequence[Path], settings: Settings, jobs: int | None = None,
             done[position] = None
             advance()
             position += 1
+    if cache is not None and unaffected != known_unaffected:
+        cache.save_unaffected(unaffected)
+
+
+def stat_signature(path: Path) -> list[int] | None:
+    """What must stay the same for a file to count as unchanged without reading it."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]

@@ -112,7 +112,7 @@ def test_tool_version_change_invalidates(scratch: Path, parses: list[str],
 def test_corrupt_entries_are_ignored(scratch: Path, parses: list[str]) -> None:
     project(scratch)
     cold = check_json(scratch)
-    entries = [p for p in (scratch / CACHE_DIR).rglob("*") if p.is_file() and p.name != ".gitignore"]
+    entries = [p for p in (scratch / CACHE_DIR).rglob("*") if p.is_file() and p.name not in (".gitignore", "unaffected.json")]
     assert len(entries) == 3
     entries[0].write_bytes(b"\x00not json")
     entries[1].write_text('{"new": null}')
@@ -161,3 +161,28 @@ def test_output_is_the_same_whatever_the_jobs(scratch: Path, monkeypatch: pytest
     assert outputs[0] == outputs[1]
     paths = [f["path"] for f in json.loads(outputs[0])]
     assert paths == sorted(paths) and len(set(paths)) == 40
+
+
+def test_warm_run_does_not_read_unaffected_files(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(scratch, 1)
+    plain = scratch / "plain.py"
+    plain.write_text("def add(a, b):\n    return a + b\n")
+    check_json(scratch)
+    import migrator.pipeline as pipeline
+
+    reads: list[str] = []
+    real = pipeline.read_file
+
+    def counting(path, display, settings):  # type: ignore[no-untyped-def]
+        reads.append(display)
+        return real(path, display, settings)
+
+    monkeypatch.setattr(pipeline, "read_file", counting)
+    warm = check_json(scratch)
+    assert "plain.py" not in reads
+    # an edit (new size and mtime) makes it read again, and its new content counts
+    plain.write_text('MODEL = "gpt-4o"\n')
+    again = check_json(scratch)
+    assert "plain.py" in reads
+    assert [r["code"] for r in again if r["path"] == "plain.py"] == ["MM201"]
+    assert [r for r in warm if r["path"] == "plain.py"] == []
