@@ -17,5 +17,5 @@ def make_console(stderr: bool = False) -> Console:
         soft_wrap=True,
         no_color=plain,
         color_system=None if plain else "auto",
-        width=None if not plain else 100,
+        width=None if not plain else 160,
     )

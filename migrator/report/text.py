@@ -107,8 +107,10 @@ def print_fix_summary(console: Console, results: Sequence[FileResult], written: 
 
 def print_models(console: Console, settings: Settings) -> None:
     table = Table(title="Effective model map", title_justify="left")
-    for column in ("OpenAI id", "Mistral id", "env var", "context", "review"):
-        table.add_column(column, overflow="fold")
+    # ids and variable names are copied from here: never broken across lines
+    for column in ("OpenAI id", "Mistral id", "env var", "context"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("review", overflow="fold", min_width=24)
     for entry in sorted(settings.models.entries.values(), key=lambda e: e.openai_id):
         before = f"{entry.context_window:,}" if entry.context_window else "?"
         after = f"{entry.mistral_context_window:,}" if entry.mistral_context_window else "?"
