@@ -34,6 +34,7 @@ class Settings:
     base_url_env: str
     preset: str = "mistral"
     rename_env: bool = True
+    model_env_prefix: str = "MISTRAL_"
     root: Path = field(default_factory=Path.cwd)
     config_path: Path | None = None
     exclude: tuple[str, ...] = ()
@@ -167,6 +168,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         base_url_env=base_url_env,
         preset=preset,
         rename_env=bool(presets[preset].get("rename_env", True)),
+        model_env_prefix=str(presets[preset].get("model_env_prefix", "")),
         root=root,
         config_path=path,
         exclude=_string_list(table.get("exclude", []), "exclude", where),

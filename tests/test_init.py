@@ -72,4 +72,4 @@ def test_init_does_not_duplicate_variables_fix_would_rename(tmp_path: Path) -> N
     )
     invoke(["fix", "."], tmp_path)
     names = [line.split("=")[0] for line in (tmp_path / ".env.example").read_text().splitlines()]
-    assert sorted(names) == ["MISTRAL_API_KEY", "MISTRAL_BASE_URL", "MISTRAL_LARGE_MODEL"]
+    assert sorted(names) == ["MISTRAL_API_KEY", "MISTRAL_BASE_URL", "MISTRAL_MODEL"]

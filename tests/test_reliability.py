@@ -162,7 +162,7 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path: Path) -> None:
     new = (expected_dir / "m.py").read_bytes()
     assert new != files[project / "m00.py"]
 
-    command = [sys.executable, "-m", "migrator", "fix", "."]
+    command = [sys.executable, "-m", "migrator", "fix", "--jobs", "1", "--no-cache", "."]
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 60

@@ -17,13 +17,15 @@ from migrator.configfiles.spans import Edit, LineIndex, Scalar
 from migrator.findings import Finding
 from migrator.modelmap import ModelMatch
 from migrator.endpoints import classify_url
+from migrator.envnames import renamed_variable
 from migrator.secrets import mask
 from migrator.settings import Settings
 
 # A word that may be a model id; `:` belongs to it (ft:...) unless it starts a shell
 # default such as `${MODEL:-gpt-4o}`.
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._\-]|:(?![-?=+]))*")
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_VARIABLE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_VARIABLE = re.compile(_VARIABLE_NAME + r"\Z")
 
 
 def secret_pattern(settings: Settings) -> re.Pattern[str]:
@@ -50,13 +52,8 @@ class ConfigRewrite:
         self._secret = secret_pattern(settings)
         self._secret_spans: list[tuple[int, int]] = []
         connection = settings.catalog.connection
-        self.renames: dict[str, str] = {}
-        if settings.rename_env:
-            self.renames.update({n: settings.api_key_env for n in connection.env_api_key if n != settings.api_key_env})
-            self.renames.update({n: settings.base_url_env for n in connection.env_base_url if n != settings.base_url_env})
-        self._references = [
-            re.compile(p.replace("{name}", re.escape(name))) for name in self.renames for p in self.facts.references
-        ]
+        # any variable name: which ones are renamed is decided per match (rename_of)
+        self._references = [re.compile(p.replace("{name}", _VARIABLE_NAME)) for p in self.facts.references]
 
     # -- recording ---------------------------------------------------------------------
     def report(self, code: str, where: Scalar, **fields: object) -> bool:
@@ -87,7 +84,7 @@ class ConfigRewrite:
     def is_variable(self, name: str) -> bool:
         prefix = self.settings.catalog.connection.env_prefix
         return bool(_VARIABLE.match(name)) and (
-            name in self.renames or name in self.facts.no_equivalent or name.startswith(prefix)
+            self.rename_of(name) is not None or name in self.facts.no_equivalent or name.startswith(prefix)
         )
 
     # -- entry points for the format modules --------------------------------------------
@@ -115,7 +112,7 @@ class ConfigRewrite:
         old = name.value
         if old in self.facts.no_equivalent:
             self.report("MM505", name, name=old)
-        new = self.renames.get(old)
+        new = self.rename_of(old)
         if new is not None:
             if new in siblings:
                 self.report("MM506", name, old=old, new=new)
@@ -168,6 +165,9 @@ class ConfigRewrite:
         else:
             self.report("MM508", value, secret=shown, key=key)
 
+    def rename_of(self, name: str) -> str | None:
+        return renamed_variable(name, self.settings)
+
     def renames_model_variable(self, name: str) -> bool:
         return self.settings.rename_env and name.startswith(self.settings.catalog.connection.env_prefix)
 
@@ -197,12 +197,6 @@ class ConfigRewrite:
         self.replace(value, entry.mistral, "model ids")
         if entry.review:
             self.report("MM205", value, openai=match.text, mistral=entry.mistral, review=entry.review)
-        if variable is not None and self.renames_model_variable(variable.value) and entry.env != variable.value:
-            if entry.env in siblings:
-                self.report("MM506", variable, old=variable.value, new=entry.env)
-            elif self.report("MM504", variable, old=variable.value, new=entry.env):
-                self.replace(variable, entry.env, "env var names")
-                self.env_vars.add(entry.env)
 
     def tokens(self, value: Scalar) -> None:
         """Model ids inside prose or an expression (`${MODEL:-gpt-4o}`): reported only."""
@@ -220,10 +214,13 @@ class ConfigRewrite:
         for pattern in self._references:
             for found in pattern.finditer(value.value):
                 old = found.group("name")
+                new = self.rename_of(old)
+                if new is None:
+                    continue
                 where = value.sub(found.start("name"), found.end("name"))
-                if self.report("MM504", where, old=old, new=self.renames[old]):
-                    self.replace(where, self.renames[old], "env var names")
-                    self.env_vars.add(self.renames[old])
+                if self.report("MM504", where, old=old, new=new):
+                    self.replace(where, new, "env var names")
+                    self.env_vars.add(new)
         connection = self.settings.catalog.connection
         for found in self.facts.secret_reference.finditer(value.value):
             if found.group("name") in connection.env_api_key:

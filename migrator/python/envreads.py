@@ -9,6 +9,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from migrator.envnames import renamed_variable
 from migrator.python import models
 from migrator.python.context import FileContext
 from migrator.python.envexpr import quote_of, string, string_value
@@ -20,14 +21,7 @@ KIND = "env var names"
 
 
 def renamed(name: str, ctx: FileContext) -> str | None:
-    connection, settings = ctx.settings.catalog.connection, ctx.settings
-    if not settings.rename_env:
-        return None
-    if name in connection.env_api_key and name != settings.api_key_env:
-        return settings.api_key_env
-    if name in connection.env_base_url and name != settings.base_url_env:
-        return settings.base_url_env
-    return None
+    return renamed_variable(name, ctx.settings)
 
 
 def _rename(node: cst.SimpleString, where: CodeRange, ctx: FileContext) -> cst.SimpleString:

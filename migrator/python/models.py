@@ -7,6 +7,7 @@ import re
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from migrator.envnames import renamed_variable
 from migrator.modelmap import ModelMatch
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, quote_of, string
@@ -79,8 +80,9 @@ def rewrite_env_default(
         report_unrewritable(match, where, ctx)
         return None
     entry = match.entry
-    prefix = ctx.settings.catalog.connection.env_prefix
-    new_name = entry.env if name.startswith(prefix) else name
+    # the variable keeps its identity (OPENAI_MODEL -> MISTRAL_MODEL): a deployment that
+    # sets it must still be able to, and two variables must not collapse into one
+    new_name = renamed_variable(name, ctx.settings) or name
     if not ctx.report("MM201", where, openai=match.text, mistral=entry.mistral, env=new_name):
         return None
     report_review(match, where, ctx)
