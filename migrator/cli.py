@@ -20,6 +20,7 @@ from migrator import __version__
 from migrator.annotate import annotate as annotate_review
 from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
+from migrator.discovery import repo_root
 from migrator.findings import Finding, severity_rank
 from migrator.pipeline import FileResult, decode_python, process_file
 from migrator.report.console import make_console
@@ -36,10 +37,17 @@ from migrator.report.text import (
     summary_table,
 )
 from migrator.runner import run
+from migrator.secrets import add_patterns as add_secret_patterns
 from migrator.secrets import redact
 from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.settings import ConfigError, Settings, build_settings, load_settings
-from migrator.writer import ChangedOnDisk, deferred_interrupts, interrupt_on_sigterm, write_atomic
+from migrator.writer import (
+    ChangedOnDisk,
+    OutsideTree,
+    deferred_interrupts,
+    interrupt_on_sigterm,
+    write_atomic,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
@@ -71,6 +79,7 @@ def guarded(command: F) -> F:
 
 def settings_for(config: Path | None, select: str | None = None, ignore: str | None = None) -> Settings:
     settings = load_settings(config)
+    add_secret_patterns(settings.secret_patterns)
     extra: dict[str, Any] = {}
     if select:
         extra["select"] = tuple(code.strip() for code in select.split(",") if code.strip())
@@ -221,9 +230,11 @@ def write_one(result: FileResult, written: list[str]) -> bool:
     assert result.new is not None
     try:
         with deferred_interrupts():
-            write_atomic(result.path, result.new, result.original)
+            write_atomic(result.path, result.new, result.original, repo_root(Path.cwd()))
             written.append(result.display)
         return True
+    except OutsideTree as error:
+        click.echo(f"mistral-migrate: {result.display} links to {error}, outside this tree; not written", err=True)
     except ChangedOnDisk:
         click.echo(f"mistral-migrate: {result.display} changed on disk during the run; not written", err=True)
     except OSError as error:

@@ -112,6 +112,20 @@ def lost_final_newline(data: bytes, regenerated: bytes) -> bytes:
     return b""
 
 
+def compiles_as_well(before: bytes, after: bytes) -> bool:
+    """The last guard before a write: a file that compiled must still compile."""
+    try:
+        compile(after, "<rewritten>", "exec", dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError):
+        pass
+    try:
+        compile(before, "<original>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True  # newer syntax than this Python reads: nothing to compare with
+    return False
+
+
 def first_differing_line(before: bytes, after: bytes) -> int:
     for number, (old, new) in enumerate(zip(before.splitlines(True), after.splitlines(True)), start=1):
         if old != new:
@@ -170,6 +184,12 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
             reason = f"the parser alone already changes line {line}"
             count = sum(ctx.rewrites.values())
             ctx.findings.append(tool_finding(display, "MM905", settings, reason, line, count=count))
+    if result.new is not None and not compiles_as_well(data, result.new):
+        result.new = None
+        ctx.findings.append(tool_finding(
+            display, "MM903", settings,
+            "the rewritten file would not compile, so it was left unchanged", 1, 1,
+        ))
     result.findings = sorted(ctx.findings + unused_suppressions(ctx), key=lambda f: (f.line, f.column, f.code))
     result.anchors = ctx.anchors
     result.rewrites = ctx.rewrites

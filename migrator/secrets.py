@@ -22,9 +22,21 @@ def mask(secret: str) -> str:
     return f"{head}...{secret[-3:]}"
 
 
+# The project's own `secret-patterns` (config), added once the settings are loaded.
+_extra: tuple[str, ...] = ()
+
+
+def add_patterns(patterns: Iterable[str]) -> None:
+    """Mask the project's configured key shapes too, in every output of this run."""
+    global _extra
+    _extra = tuple(dict.fromkeys((*_extra, *patterns)))
+    _pattern.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in load_catalog().connection.secret_patterns))
+    shapes = (*load_catalog().connection.secret_patterns, *_extra)
+    return re.compile("|".join(f"(?:{p})" for p in shapes))
 
 
 def looks_like_secret(value: str) -> bool:

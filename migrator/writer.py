@@ -18,7 +18,16 @@ class ChangedOnDisk(Exception):
     """The file no longer holds the bytes the rewrite was computed from."""
 
 
-def write_atomic(path: Path, new: bytes, expected: bytes) -> None:
+class OutsideTree(Exception):
+    """A symlink whose target lies outside the tree being migrated."""
+
+
+def write_atomic(path: Path, new: bytes, expected: bytes, root: Path | None = None) -> None:
+    """Replace `path`'s content; a symlink keeps being a link and its target is written."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+        if root is not None and not path.is_relative_to(root):
+            raise OutsideTree(str(path))
     if path.read_bytes() != expected:
         raise ChangedOnDisk(str(path))
     mode = path.stat().st_mode

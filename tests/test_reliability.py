@@ -183,3 +183,20 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path: Path) -> None:
         assert "interrupted" in message
         assert all(name in message for name in written)
         assert f"{len(written)} file(s) were written whole" in message
+
+
+def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(scratch: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    (scratch / "pkg").mkdir()
+    real = scratch / "pkg" / "real.py"
+    real.write_bytes(CLIENT)
+    link = scratch / "link.py"
+    link.symlink_to(Path("pkg") / "real.py")
+    invoke(["fix", "link.py"], scratch)
+    assert link.is_symlink()
+    assert b"mistral-large-latest" in real.read_bytes()
+    outside = tmp_path_factory.mktemp("elsewhere") / "other.py"
+    outside.write_bytes(CLIENT)
+    (scratch / "out.py").symlink_to(outside)
+    outcome = invoke(["fix", "out.py"], scratch)
+    assert "outside this tree" in outcome.stderr
+    assert outside.read_bytes() == CLIENT and (scratch / "out.py").is_symlink()

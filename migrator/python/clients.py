@@ -21,6 +21,8 @@ KEY_KIND = "API keys"
 CLIENT_KIND = "client settings"
 
 IsEnvRead = Callable[[cst.BaseExpression], bool]
+# a name bound once to a string literal -> (the literal, the line it is on)
+ConstantOf = Callable[[cst.BaseExpression], "tuple[str, int] | None"]
 
 
 def _keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
@@ -46,14 +48,14 @@ def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
     return call.with_changes(args=args + added)
 
 
-def _key_from_env(ctx: FileContext, quote: str = '"') -> cst.BaseExpression:
+def _key_from_env(ctx: FileContext) -> cst.BaseExpression:
     ctx.rewrote(CLIENT_KIND, ctx.settings.api_key_env)
-    return env_required(ctx.settings.api_key_env, quote)
+    return env_required(ctx.settings.api_key_env, ctx.quote)
 
 
-def _base_from_env(ctx: FileContext, quote: str = '"') -> cst.BaseExpression:
+def _base_from_env(ctx: FileContext) -> cst.BaseExpression:
     ctx.rewrote(CLIENT_KIND, ctx.settings.base_url_env)
-    return env_get(ctx.settings.base_url_env, ctx.settings.mistral_base_url, quote)
+    return env_get(ctx.settings.base_url_env, ctx.settings.mistral_base_url, ctx.quote)
 
 
 def replace_key_literal(node: cst.SimpleString, value: str, where: CodeRange, ctx: FileContext) -> cst.BaseExpression:
@@ -89,6 +91,7 @@ def rewrite_client(
     key_keywords: Sequence[str] = (),
     base_keywords: Sequence[str] = (),
     add_missing: bool = True,
+    constant_of: ConstantOf | None = None,
 ) -> cst.Call:
     """SDK clients by default; a framework passes its own keyword names (aliases first
     found wins, the first name is the one added) and whether missing ones are added."""
@@ -108,6 +111,11 @@ def rewrite_client(
         if literal is not None and isinstance(key.value, cst.SimpleString):
             new_value = replace_key_literal(key.value, literal, position(key.value), ctx)
             args[args.index(after[key_kw])] = after[key_kw].with_changes(value=new_value)
+        elif (constant := constant_of(key.value) if constant_of else None) is not None:
+            value, line = constant
+            ctx.secrets.add(value)
+            ctx.report("MM114", position(key.value), keyword=key_kw, secret=mask(value), line=line,
+                       env=ctx.settings.api_key_env)
         elif not is_env_read(key.value):
             ctx.report("MM108", position(key.value), keyword=key_kw)
     if base is not None and string_value(base.value) is None and not is_env_read(base.value):

@@ -33,6 +33,14 @@ class FileContext:
     add_import_os: bool = True
     # the file's own indentation unit, for lines the rewrite adds
     indent: str = "    "
+    # quote characters of the f-strings enclosing the node being visited (innermost last)
+    fstring_quotes: list[str] = field(default_factory=list)
+
+    @property
+    def quote(self) -> str:
+        """The quote for strings the rewrite adds: inside an f-string, not the f-string's
+        own (before Python 3.12 the same quote there ends the f-string)."""
+        return "'" if self.fstring_quotes and self.fstring_quotes[-1] == '"' else '"'
     # first lines of the statements enclosing the node being visited, innermost last
     statement_lines: list[int] = field(default_factory=list)
     # finding -> first line of its innermost statement: where `fix --annotate` writes

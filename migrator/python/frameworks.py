@@ -221,7 +221,7 @@ class FrameworkCall:
                                env=entry.env):
             return updated
         self.ctx.rewrote(models.KIND, entry.env)
-        value = env_get(entry.env, entry.mistral)
+        value = env_get(entry.env, entry.mistral, self.ctx.quote)
         if framework.model_prefix:
             value = _prefixed(value, framework.model_prefix)
         return clients.append_args(updated, [_new_arg(keyword, value)])

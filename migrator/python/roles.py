@@ -29,12 +29,13 @@ class Role:
 
 NAMING = frozenset({"assign", "param-default"})
 ROUTING = {
-    "compare": "comparison",
-    "membership": "membership test",
-    "dict-key": "dict key",
-    "match": "match case",
-    "subscript": "lookup key",
-    "prefix-test": "prefix test",
+    "compare": "a comparison",
+    "membership": "a membership test",
+    "dict-key": "a dict key",
+    "match": "a match case",
+    "subscript": "a lookup key",
+    "prefix-test": "a prefix test",
+    "enum-member": "an enum member's value",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
+    Assignment,
     CodeRange,
     ParentNodeProvider,
     PositionProvider,
@@ -26,6 +27,10 @@ from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
 from migrator.python.roles import Role, role_of
+
+
+# Python's own enum types: their members' values are identifiers, not settings.
+ENUM_CLASSES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"})
 
 
 class MigrationTransformer(cst.CSTTransformer):
@@ -175,6 +180,10 @@ class MigrationTransformer(cst.CSTTransformer):
         if value is None:
             return updated
         role = role_of(original, self.parent)
+        if role.kind == "assign" and self._in_enum_body(original):
+            # Model.GPT4O = "gpt-4o" is an identifier other code matches on: rewriting it
+            # would make members collide (two ids, one Mistral target) or change lookups
+            role = Role("enum-member")
         if self._is_env_default(role):
             return updated
         if self._on_azure_client(role):
@@ -206,6 +215,32 @@ class MigrationTransformer(cst.CSTTransformer):
         framework = self.ctx.settings.frameworks.of(self.qualified(role.call.func))
         return None if framework is None or framework.kind == "wrapper" else framework
 
+    def constant_string(self, expr: cst.BaseExpression) -> tuple[str, int] | None:
+        """`API_KEY` when the file binds it exactly once, to a string literal."""
+        if not isinstance(expr, cst.Name):
+            return None
+        scope = self.get_metadata(ScopeProvider, expr, None)
+        if scope is None:
+            return None
+        bindings = [a for a in scope[expr.value] if isinstance(a, Assignment)]
+        if len(bindings) != 1:
+            return None
+        target = self.parent(bindings[0].node)
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else target
+        if not isinstance(assign, (cst.Assign, cst.AnnAssign)) or assign.value is None:
+            return None
+        value = string_value(assign.value)
+        return (value, self.position(assign.value).start.line) if value else None
+
+    def _in_enum_body(self, node: cst.CSTNode) -> bool:
+        """`node` is the value of an assignment written directly in an Enum class body."""
+        statement = self.parent(self.parent(node) or node)  # value < Assign < line
+        body = self.parent(statement) if statement is not None else None
+        owner = self.parent(body) if body is not None else None
+        if not isinstance(owner, cst.ClassDef):
+            return False
+        return any(self.qualified(base.value) & ENUM_CLASSES for base in owner.bases)
+
     def _inside_env_read(self, node: cst.CSTNode) -> bool:
         """The variable-name argument of `os.environ[...]` / `os.getenv(...)` (renamed there)."""
         parent = self.parent(node)
@@ -224,16 +259,20 @@ class MigrationTransformer(cst.CSTTransformer):
             role.kind == "keyword" and role.name == "default"
         )
 
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.ctx.fstring_quotes.append(node.quote[0])
+
     def leave_FormattedString(
         self, original: cst.FormattedString, updated: cst.FormattedString
     ) -> cst.FormattedString:
+        self.ctx.fstring_quotes.pop()
         models.report_in_fstring(original, self.position(original), self.ctx)
         return updated
 
     # -- calls ------------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         new = self._rewrite_call(original, updated)
-        if isinstance(new, cst.Call):
+        if isinstance(new, cst.Call) and not self.ctx.fstring_quotes:  # no line breaks in f-strings
             return layout.fit(
                 original, new, self.position(original).start.column, self.ctx.indent,
                 self.ctx.settings.line_length,
@@ -258,7 +297,8 @@ class MigrationTransformer(cst.CSTTransformer):
         if names & self.connection.clients:
             client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"
             return clients.rewrite_client(
-                client, original, updated, self.position, self.is_env_read, self.ctx
+                client, original, updated, self.position, self.is_env_read, self.ctx,
+                constant_of=self.constant_string,
             )
         if "builtins.getattr" in names:
             self._report_dynamic_client(original, where)
