@@ -139,14 +139,13 @@ def decode_python(data: bytes) -> str:
     return data.decode(encoding)
 
 
-def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
+def migrate_python(data: bytes, display: str, settings: Settings, slicing: str = "auto") -> FileResult:
+    """The Python pass over one file. `slicing` is "auto" (look only at the top-level
+    statements that can matter when that pays: migrator/python/slicing.py), "always"
+    (whenever possible; tests compare it with the whole pass) or "never"."""
     # Imported here: LibCST costs a quarter-second of start-up that a run whose files all
     # fail the prefilter (or hit the cache) never needs.
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    from migrator.python.context import FileContext
-    from migrator.python.transformer import MigrationTransformer
 
     result = FileResult(Path(display), display, original=data)
     try:
@@ -160,27 +159,25 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
         line, column, reason = explain_syntax_error(data, error)
         result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
         return result
-    ctx = FileContext(
-        settings=settings, path=display, ignores=find_suppressions(data),
-        enabled=code_filter(settings, display),
-    )
+    ctx = new_context(data, display, settings)
     try:
-        # the tree was just parsed and is used once: the wrapper's defensive deep copy
-        # (as costly as a second parse) buys nothing
-        new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
-        new = new_module.bytes
+        new = None if slicing == "never" else sliced_pass(data, module, ctx, slicing == "always")
+        if new is None:
+            ctx = new_context(data, display, settings)
+            new = full_pass(module, ctx)
     except Exception as error:  # one file's internal failure must not end the run
         result.error = traceback.format_exc()
         result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
         return result
-    lost = lost_final_newline(data, module.bytes)
+    regenerated = module.bytes
+    lost = lost_final_newline(data, regenerated)
     if lost:
         new += lost
     result.new = new if new != data else None
-    if result.new is not None and module.bytes + lost != data:
+    if result.new is not None and regenerated + lost != data:
         result.new = None
         if ctx.rewrites:
-            line = first_differing_line(data, module.bytes)
+            line = first_differing_line(data, regenerated)
             reason = f"the parser alone already changes line {line}"
             count = sum(ctx.rewrites.values())
             ctx.findings.append(tool_finding(display, "MM905", settings, reason, line, count=count))
@@ -196,6 +193,44 @@ def migrate_python(data: bytes, display: str, settings: Settings) -> FileResult:
     result.env_vars = ctx.env_vars
     result.secrets = ctx.secrets
     return result
+
+
+def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
+    from migrator.python.context import FileContext
+
+    return FileContext(
+        settings=settings, path=display, ignores=find_suppressions(data),
+        enabled=code_filter(settings, display),
+    )
+
+
+def full_pass(module: cst.Module, ctx: FileContext) -> bytes:
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.python.transformer import MigrationTransformer
+
+    # the tree was just parsed and is used once: the wrapper's defensive deep copy
+    # (as costly as a second parse) buys nothing
+    return MetadataWrapper(module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx)).bytes
+
+
+def sliced_pass(data: bytes, module: cst.Module, ctx: FileContext, always: bool) -> bytes | None:
+    """The pass over the statements that can matter, or None: then the whole file is
+    run (with a fresh context), also when the sliced pass fails, so a file's outcome
+    never depends on the slicing."""
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.python.slicing import plan
+    from migrator.python.transformer import MigrationTransformer
+
+    reduced = plan(data, module, ctx.settings, always)
+    if reduced is None:
+        return None
+    try:
+        output = MetadataWrapper(reduced.module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
+    except Exception:
+        return None
+    return reduced.restore(output.bytes)
 
 
 def migrate_config_file(data: bytes, path: Path, display: str, settings: Settings) -> FileResult:

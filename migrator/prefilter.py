@@ -212,6 +212,36 @@ class Prefilter:
                 at = folded.find(anchor, at + 1)
         return False
 
+    def anchor_offsets(self, data: bytes) -> list[int] | None:
+        """Every offset where an anchor occurs in any letter case, or None without anchors.
+
+        A superset of where the exact pattern can match (every alternative starts with an
+        anchor), and case-blind as well: this is what the Python pass uses to find the
+        statements worth looking at (see migrator/python/slicing.py), where erring wide
+        only costs time.
+        """
+        if self.anchors is None:
+            return None
+        folded = data.translate(_FOLD)
+        offsets: list[int] = []
+        for anchor in self.anchors:
+            at = folded.find(anchor)
+            while at != -1:
+                offsets.append(at)
+                at = folded.find(anchor, at + 1)
+        return offsets
+
 
 def build_prefilter(settings: Settings) -> Prefilter:
     return Prefilter(settings)
+
+
+_last: tuple[Settings, Prefilter] | None = None
+
+
+def prefilter_for(settings: Settings) -> Prefilter:
+    """The prefilter of these settings, built once per process (a run has one Settings)."""
+    global _last
+    if _last is None or _last[0] is not settings:
+        _last = (settings, Prefilter(settings))
+    return _last[1]

@@ -1,0 +1,340 @@
+"""Run the LibCST pass over the part of a file that can matter.
+
+Scope and qualified-name metadata, positions, parents and the transformer's visit cost
+about twenty times the parse of a file, while in a typical file only a few top-level
+statements have anything to do with OpenAI. So the pass runs on a reduced module: each
+run of top-level statements that cannot be affected is swapped for a placeholder, a
+bytes literal spanning exactly the same lines (so every line and column of every finding
+is unchanged), and after the pass each placeholder in the output is swapped back for the
+original bytes of its statements.
+
+A top-level statement is kept when
+- it is the first one (the docstring) or an import at module level (qualified names
+  come from imports; `import os` is placed among them);
+- its text holds one of the prefilter's anchors in any letter case (the same triggers
+  as the file prefilter, from rules data);
+- it mentions a name that a kept statement of the two kinds above binds at module level
+  (an assignment target, a `global`, an import alias, the root of an attribute assigned
+  outside a class), repeated until nothing changes: `client = OpenAI()` keeps every
+  function that uses `client`;
+- it binds at module level (def and class included) a name a kept statement mentions:
+  a name bound in the file resolves differently from an unbound one (`getattr` defined
+  locally is not `builtins.getattr`; a local `os` qualifies `os.getenv`).
+Why that is enough: a rule fires on a literal or comment holding a trigger, or on a name
+that resolves, through imports or assignments, to the SDK, a client or a framework, and
+such a name is bound by a statement that holds a trigger or mentions one bound that way.
+Definitions (`def`, `class`) do not propagate: the client resolver follows assignments,
+parameters and attributes, never the return value of a call or an instance of a class.
+
+Nothing is assumed where it can be checked: Python's own parser must accept the file,
+its top-level statements must pair one to one with LibCST's, the reduced module with its
+placeholders swapped back must give the file's bytes exactly with every statement at its
+own offset, and each placeholder must come out of the pass once and unchanged. When
+anything does not line up, `plan` answers None and the caller runs the whole file.
+Files with a star import are never sliced (every unresolved name may then be the SDK's).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrator.prefilter import prefilter_for
+from migrator.settings import Settings
+
+# Marks a placeholder; a file that contains it is never sliced.
+MARKER = "mm-slice-"
+# Slicing pays for its own work (Python's parse, the bookkeeping) only on files of some
+# size and when most of a file can be left out.
+MIN_SIZE = 2_000
+MAX_KEPT_SHARE = 0.7
+
+_WORD = re.compile(r"[^\W\d]\w*")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_STAR_IMPORT = re.compile(rb"\bimport[\s\\(]*\*")
+_IMPORT = re.compile(rb"\bimport\b")
+
+
+@dataclass
+class Slice:
+    """The reduced module and how to put the left-out statements back."""
+
+    module: cst.Module
+    # placeholder literal (as written in the output) -> the original bytes it stands for
+    regions: dict[bytes, bytes]
+
+    def restore(self, code: bytes) -> bytes | None:
+        """`code` (the reduced module's output) with each placeholder swapped back; None
+        when a placeholder is missing, repeated or out of order."""
+        out: list[bytes] = []
+        position = 0
+        for placeholder, original in self.regions.items():
+            at = code.find(placeholder, position)
+            if at == -1 or code.find(placeholder, at + 1) != -1:
+                return None
+            out += (code[position:at], original)
+            position = at + len(placeholder)
+        out.append(code[position:])
+        return b"".join(out)
+
+
+@dataclass
+class _Group:
+    """Top-level statements that share lines (`a = 1; b = 2`): one LibCST statement."""
+
+    first: int
+    last: int
+    statements: list[ast.stmt]
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None)
+    return min([statement.lineno, *(d.lineno for d in decorators)]) if decorators else statement.lineno
+
+
+def _groups(body: list[ast.stmt]) -> list[_Group]:
+    groups: list[_Group] = []
+    for statement in body:
+        first, last = _first_line(statement), statement.end_lineno or statement.lineno
+        if groups and first <= groups[-1].last:
+            groups[-1].last = max(groups[-1].last, last)
+            groups[-1].statements.append(statement)
+        else:
+            groups.append(_Group(first, last, [statement]))
+    return groups
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def bindings(statements: list[ast.stmt]) -> tuple[set[str], set[str]]:
+    """(names the statements bind at module level that may hold a client, the same plus
+    the names of module-level functions and classes).
+
+    Errs wide: comprehension variables at module level count, and so does the root of
+    every attribute assigned outside a class (`state.client = OpenAI()` in a function is
+    read back as `state.client` anywhere).
+    """
+    binds: set[str] = set()
+    defined: set[str] = set()
+    stack: list[tuple[ast.AST, bool, bool]] = [(s, True, False) for s in statements]
+    while stack:
+        node, at_module, in_class = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if at_module:
+                defined.add(node.name)
+            is_class = isinstance(node, ast.ClassDef)
+            outer: list[ast.AST] = list(node.decorator_list)
+            if isinstance(node, ast.ClassDef):
+                outer += [*node.bases, *node.keywords]
+            else:
+                outer += [node.args] + ([node.returns] if node.returns else [])
+            stack += [(n, at_module, in_class) for n in outer]
+            stack += [(n, False, in_class or is_class) for n in node.body]
+            continue
+        if isinstance(node, ast.Lambda):
+            stack += [(node.args, at_module, in_class), (node.body, False, in_class)]
+            continue
+        if isinstance(node, ast.Global):
+            binds.update(node.names)
+        elif isinstance(node, ast.Name):
+            if at_module and not isinstance(node.ctx, ast.Load):
+                binds.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            if not in_class and isinstance(node.ctx, ast.Store):
+                root = _root_name(node)
+                if root is not None:
+                    binds.add(root)
+        elif isinstance(node, ast.alias):
+            if at_module:
+                binds.add(node.asname or node.name.split(".")[0])
+        elif at_module and isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            if node.name:
+                binds.add(node.name)
+        elif at_module and isinstance(node, ast.MatchMapping) and node.rest:
+            binds.add(node.rest)
+        stack += [(child, at_module, in_class) for child in ast.iter_child_nodes(node)]
+    return binds, binds | defined
+
+
+def _words(text: str) -> set[str]:
+    """Every identifier-like word of the text (strings and comments too: erring wide),
+    with the NFKC form Python's parser gives non-ASCII identifiers."""
+    words = set(_WORD.findall(text))
+    if not text.isascii():
+        words |= {unicodedata.normalize("NFKC", w) for w in words if not w.isascii()}
+    return words
+
+
+def _is_import(group: _Group, text: bytes) -> bool:
+    """An import at module level, also inside `try:` / `if TYPE_CHECKING:`."""
+    if any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in group.statements):
+        return True
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return not all(isinstance(s, definitions) for s in group.statements) and bool(_IMPORT.search(text))
+
+
+def relevant(groups: list[_Group], texts: list[bytes], seeds: set[int]) -> list[bool]:
+    """Which groups the pass must see (the rules of the module docstring)."""
+    count = len(groups)
+    kept = [False] * count
+    words = [_words(t.decode("utf-8", "surrogateescape")) for t in texts]
+    found = [bindings(g.statements) for g in groups]
+    propagating = set(seeds)
+    for index in range(count):
+        kept[index] = index == 0 or index in seeds or _is_import(groups[index], texts[index])
+    bound: set[str] = set()
+    for index in propagating:
+        bound |= found[index][0]
+    changed = True
+    while changed:
+        changed = False
+        for index in range(count):
+            if index not in propagating and not words[index].isdisjoint(bound):
+                propagating.add(index)
+                kept[index] = True
+                bound |= found[index][0]
+                changed = True
+    mentioned: set[str] = set()
+    for index in range(count):
+        if kept[index]:
+            mentioned |= words[index]
+    for index in range(count):
+        if not kept[index] and not found[index][1].isdisjoint(mentioned):
+            kept[index] = True
+    return kept
+
+
+class _Lines:
+    """Line starts and line breaks of a file, as Python's tokenizer counts lines."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        matches = list(_LINE_BREAK.finditer(data))
+        self.breaks = [(m.start(), m.end()) for m in matches]
+        self.starts = [0] + [end for _, end in self.breaks]
+        self.count = len(self.breaks) + (0 if data.endswith((b"\n", b"\r")) else 1)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def start(self, line: int) -> int:
+        return self.starts[line - 1]
+
+    def content_end(self, line: int) -> int:
+        return self.breaks[line - 1][0] if line - 1 < len(self.breaks) else len(self.data)
+
+    def line_break(self, line: int) -> bytes:
+        if line - 1 >= len(self.breaks):
+            return b""
+        start, end = self.breaks[line - 1]
+        return self.data[start:end]
+
+
+def plan(data: bytes, module: cst.Module, settings: Settings, always: bool = False) -> Slice | None:
+    """A reduced module for the pass, or None when the whole file must (or may as well)
+    be looked at. `always` slices whenever it is possible (tests compare both ways)."""
+    if not always and len(data) < MIN_SIZE:
+        return None
+    if module.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    if MARKER.encode() in data or _STAR_IMPORT.search(data):
+        return None
+    offsets = prefilter_for(settings).anchor_offsets(data)
+    if offsets is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
+        return None
+    groups = _groups(tree.body)
+    if len(groups) < 2 or len(groups) != len(module.body):
+        return None
+    lines = _Lines(data)
+    texts = [data[lines.start(g.first) : lines.content_end(g.last)] for g in groups]
+    firsts = [g.first for g in groups]
+    seeds: set[int] = set()
+    for offset in offsets:
+        line = lines.line_of(offset)
+        index = bisect.bisect_right(firsts, line) - 1
+        if index >= 0 and line <= groups[index].last:
+            seeds.add(index)
+    kept = relevant(groups, texts, seeds)
+    if not data.endswith((b"\n", b"\r")):
+        kept[-1] = True  # a placeholder ends with its line break; this line has none
+    kept_bytes = sum(len(t) for t, k in zip(texts, kept) if k)
+    if all(kept) or (not always and kept_bytes > MAX_KEPT_SHARE * len(data)):
+        return None
+    return _reduce(module, groups, kept, lines)
+
+
+def _reduce(module: cst.Module, groups: list[_Group], kept: list[bool], lines: _Lines) -> Slice | None:
+    body = list(module.body)
+    new_body: list[cst.BaseStatement] = []
+    regions: dict[bytes, bytes] = {}
+    where: list[int] = []  # offset in the file of each region, to check the result
+    index = 0
+    while index < len(body):
+        if kept[index]:
+            new_body.append(body[index])
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(body) and not kept[end + 1]:
+            end += 1
+        first = groups[index].first
+        if end + 1 < len(body):
+            last = groups[end + 1].first - len(body[end + 1].leading_lines) - 1
+        else:
+            last = lines.count - len(module.footer)
+        newline = lines.line_break(last)
+        if last < groups[end].last or not newline:
+            return None
+        inner = b"".join(lines.line_break(line) for line in range(first, last))
+        literal = f'b"""{MARKER}{len(regions)}:{inner.decode("ascii")}"""'
+        regions[literal.encode()] = lines.data[lines.start(first) : lines.content_end(last)]
+        where.append(lines.start(first))
+        new_body.append(cst.SimpleStatementLine(
+            body=[cst.Expr(cst.SimpleString(literal))],
+            leading_lines=body[index].leading_lines,
+            trailing_whitespace=cst.TrailingWhitespace(newline=cst.Newline(newline.decode("ascii"))),
+        ))
+        index = end + 1
+    reduced = module.with_changes(body=new_body)
+    sliced = Slice(reduced, regions)
+    if not _lines_up(sliced, reduced.bytes, where, lines.data):
+        return None
+    return sliced
+
+
+def _lines_up(sliced: Slice, code: bytes, where: list[int], data: bytes) -> bool:
+    """The reduced module, placeholders swapped back, is the file byte for byte, with
+    each left-out region back at its own offset (so every kept statement is at its own
+    line and column too)."""
+    out: list[bytes] = []
+    size = 0
+    position = 0
+    for (placeholder, original), offset in zip(sliced.regions.items(), where):
+        at = code.find(placeholder, position)
+        if at == -1:
+            return False
+        size += at - position
+        out.append(code[position:at])
+        if size != offset:
+            return False
+        out.append(original)
+        size += len(original)
+        position = at + len(placeholder)
+    out.append(code[position:])
+    return b"".join(out) == data
