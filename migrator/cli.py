@@ -144,11 +144,10 @@ def main(verbose: bool) -> None:
     """
 
 
-def _text(result: FileResult, data: bytes) -> str:
-    try:
-        return decode_python(data)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return data.decode("utf-8", errors="replace")
+def _text(data: bytes) -> str:
+    """The file's bytes as text for a patch that `git apply` takes: a BOM stays in the
+    first line and bytes of other encodings (a latin-1 cookie) go back out unchanged."""
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 def _ended(text: str) -> str:
@@ -165,7 +164,7 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
             for number, (before, after) in sorted(result.cells.items()) if before != after
         )
     else:
-        text = unified_diff(result.display, _text(result, result.original), _text(result, result.new))
+        text = unified_diff(result.display, _text(result.original), _text(result.new))
     return text if show_secrets else redact(text, result.secrets)
 
 
@@ -201,9 +200,11 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, noteb
     for result in changed:
         text = diff_text(result, show_secrets, notebook_json)
         if console.no_color:
-            sys.stdout.write(text)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
             continue
-        for line in text.splitlines():
+        shown = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+        for line in shown.splitlines():
             style = ("bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+")
                      else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "")
             console.print(Text(line, style=style))

@@ -42,3 +42,28 @@ def test_diff_applies_with_git_and_equals_fix(tmp_path: Path) -> None:
 def test_python_dash_m_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "migrator", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and "mistral-migrate" in done.stdout
+
+
+def test_diff_of_bom_and_latin1_files_applies(tmp_path: Path) -> None:
+    files = {
+        "bom.py": b'\xef\xbb\xbffrom openai import OpenAI\nMODEL = "gpt-4o"\n',
+        "latin.py": '# -*- coding: latin-1 -*-\nfrom openai import OpenAI\nNAME = "caf\xe9"\nMODEL = "gpt-4o"\n'.encode("latin-1"),
+        "crlf.py": b'from openai import OpenAI\r\nMODEL = "gpt-4o"\r\n',
+    }
+    for name in ("applied", "fixed"):
+        folder = tmp_path / name
+        folder.mkdir()
+        subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+        (folder / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+        for file, data in files.items():
+            (folder / file).write_bytes(data)
+    patch = subprocess.run(
+        [sys.executable, "-m", "migrator", "diff", "."], cwd=tmp_path / "applied", capture_output=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
+    (tmp_path / "m.patch").write_bytes(patch)
+    subprocess.run(["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True)
+    invoke(["fix", "."], tmp_path / "fixed")
+    for file in files:
+        assert (tmp_path / "applied" / file).read_bytes() == (tmp_path / "fixed" / file).read_bytes()
+        assert (tmp_path / "fixed" / file).read_bytes() != files[file]

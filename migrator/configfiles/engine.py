@@ -7,6 +7,8 @@ base URL, a model id, a variable or a committed key is treated alike in every fo
 
 from __future__ import annotations
 
+import dataclasses
+
 import fnmatch
 import re
 from collections import Counter
@@ -73,6 +75,14 @@ class ConfigRewrite:
         if where.exact:
             self.edits.append(Edit(where.start, where.end, text))
             self.rewrites[kind] += 1
+            return
+        # An escaped or folded value (`https:\/\/...`, YAML `>-`): the span in the file is
+        # not the text, so it is not edited, and its finding must not claim a fix.
+        if self.findings and self.findings[-1].fixable:
+            last = self.findings[-1]
+            self.findings[-1] = dataclasses.replace(
+                last, fixable=False, message=last.message + " (not rewritten: the value is escaped or folded in the file; edit it by hand)"
+            )
 
     # -- classification ----------------------------------------------------------------
     def names_model(self, path: tuple[str, ...]) -> bool:

@@ -42,7 +42,11 @@ def default_arg_index(call: cst.Call) -> int | None:
     return None
 
 
-def rewrite_call(original: cst.Call, updated: cst.Call, where: CodeRange, ctx: FileContext) -> cst.Call:
+def rewrite_call(
+    original: cst.Call, updated: cst.Call, where: CodeRange, ctx: FileContext, has_fallback: bool = False
+) -> cst.Call:
+    """`has_fallback`: the read is the left side of `... or default`, which already
+    supplies the value used when the variable is unset."""
     if not updated.args or not isinstance(updated.args[0].value, cst.SimpleString):
         return updated
     args = list(updated.args)
@@ -71,7 +75,17 @@ def rewrite_call(original: cst.Call, updated: cst.Call, where: CodeRange, ctx: F
                     args[index] = args[index].with_changes(value=new_default)
                     args[0] = args[0].with_changes(value=string(new_name, quote_of(name_node)))
                     return updated.with_changes(args=args)
-    args[0] = args[0].with_changes(value=_rename(name_node, where, ctx))
+    new_name_node = _rename(name_node, where, ctx)
+    args[0] = args[0].with_changes(value=new_name_node)
+    if (
+        index is None and len(args) == 1 and new_name_node is not name_node and not has_fallback
+        and name in ctx.settings.catalog.connection.env_base_url
+    ):
+        # Unset, the SDK would fall back to api.openai.com and send it the Mistral key:
+        # the migrated read defaults to Mistral's endpoint instead.
+        default_arg = cst.Arg(string(ctx.settings.mistral_base_url, quote_of(name_node)))
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        args = [args[0].with_changes(comma=comma), default_arg]
     return updated.with_changes(args=args)
 
 

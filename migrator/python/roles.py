@@ -27,7 +27,8 @@ class Role:
     index: int = -1
 
 
-NAMING = frozenset({"assign", "param-default"})
+# `x or "gpt-4o"`: the literal is the value used when the left side is empty
+NAMING = frozenset({"assign", "param-default", "fallback"})
 ROUTING = {
     "compare": "a comparison",
     "membership": "a membership test",
@@ -77,6 +78,8 @@ def role_of(node: cst.CSTNode, parent_of: ParentOf) -> Role:
         return Role("match")
     if isinstance(parent, (cst.Index, cst.SubscriptElement)):
         return Role("subscript")
+    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is node:
+        return Role("fallback")
     if isinstance(parent, (cst.ConcatenatedString, cst.BinaryOperation)):
         return Role("concat")
     if isinstance(parent, cst.Expr):

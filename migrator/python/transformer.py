@@ -49,6 +49,7 @@ class MigrationTransformer(cst.CSTTransformer):
         self.module_sets_base = False
         # `from openai import *` leaves names unresolved; they are taken as the SDK's
         self.star_sdk = False
+        self.legacy_sdk = False
         scope = lambda node: self.get_metadata(ScopeProvider, node, None)  # noqa: E731
         self.calls = CallChecker(ctx, self.qualified, self.position, self.parent, scope)
         # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
@@ -115,6 +116,10 @@ class MigrationTransformer(cst.CSTTransformer):
                     self.key_statements.add(line)
                 elif name in self.base_settings:
                     self.module_sets_base = True
+        # openai<1.0 reads `api_base`, not `base_url`: a legacy file gets the legacy name
+        self.legacy_sdk = bool(self.key_statements) and any(
+            isinstance(found, cst.Attribute) and self._is_legacy(found) for found in iter_nodes(node)
+        )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """A pydantic-settings field named after an OpenAI variable reads that variable."""
@@ -163,7 +168,7 @@ class MigrationTransformer(cst.CSTTransformer):
         assert isinstance(assign, cst.Assign)
         target = assign.targets[0].target
         assert isinstance(target, cst.Attribute)
-        attr = self.connection.module_base_url[0]
+        attr = self.connection.module_base_url[-1 if self.legacy_sdk else 0]
         if not self.ctx.report(
             "MM103", self.position(original), client=f"setting {self.connection.sdk_module}.api_key",
             missing="base_url", added=f"{attr} from {self.ctx.settings.base_url_env}",
@@ -200,6 +205,8 @@ class MigrationTransformer(cst.CSTTransformer):
                             how="named here (a settings alias, a config key?)")
             return updated
         match = self.ctx.settings.models.lookup(value)
+        if match is not None and role.call is not None and self._through_client_elsewhere(role.call):
+            return updated  # that provider's own model names: not ours to map (MM105 on the client)
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
         return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
@@ -214,6 +221,29 @@ class MigrationTransformer(cst.CSTTransformer):
             return None
         framework = self.ctx.settings.frameworks.of(self.qualified(role.call.func))
         return None if framework is None or framework.kind == "wrapper" else framework
+
+    def _through_client_elsewhere(self, call: cst.Call) -> bool:
+        """`local.chat.completions.create(...)` where `local = OpenAI(base_url=<not OpenAI>)`."""
+        root: cst.BaseExpression = call.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        constructor: cst.BaseExpression | None = root
+        if isinstance(root, cst.Name):
+            scope = self.get_metadata(ScopeProvider, root, None)
+            bindings = [a for a in scope[root.value] if isinstance(a, Assignment)] if scope else []
+            if len(bindings) != 1:
+                return False
+            target = self.parent(bindings[0].node)
+            assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+            constructor = assign.value if isinstance(assign, cst.Assign) else None
+        if not isinstance(constructor, cst.Call) or not (
+            self.qualified(constructor.func) & self.connection.clients
+        ):
+            return False
+        for arg in constructor.args:
+            if arg.keyword is not None and arg.keyword.value == self.connection.base_url_keyword:
+                return clients.points_elsewhere(arg.value, self.ctx) is not None
+        return False
 
     def constant_string(self, expr: cst.BaseExpression) -> tuple[str, int] | None:
         """`API_KEY` when the file binds it exactly once, to a string literal."""
@@ -280,13 +310,19 @@ class MigrationTransformer(cst.CSTTransformer):
         return new
 
     def _rewrite_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        updated = self.calls.leave_call(original, updated)
+        if not (isinstance(original.func, cst.Attribute) and self._through_client_elsewhere(original)):
+            updated = self.calls.leave_call(original, updated)
         names = self.qualified(original.func)
         if not names:
             return updated
         where = self.position(original)
         if names & envreads.ENV_CALLS:
-            return envreads.rewrite_call(original, updated, where, self.ctx)
+            holder = self.parent(original)
+            has_fallback = (
+                isinstance(holder, cst.BooleanOperation) and isinstance(holder.operator, cst.Or)
+                and holder.left is original
+            )
+            return envreads.rewrite_call(original, updated, where, self.ctx, has_fallback)
         framework = self.ctx.settings.frameworks.of(names)
         if framework is not None and framework.kind != "wrapper":
             call = frameworks.FrameworkCall(framework, original, self.position, self.is_env_read, self.ctx)
@@ -307,6 +343,10 @@ class MigrationTransformer(cst.CSTTransformer):
         if legacy:
             self.ctx.report("MM106", where, call=sorted(legacy)[0])
         return updated
+
+    def _is_legacy(self, node: cst.CSTNode) -> bool:
+        prefixes = tuple(f"{p}." for p in self.connection.legacy_v0) + self.connection.legacy_v0
+        return any(name.startswith(prefixes) for name in self.qualified(node))
 
     def _report_dynamic_client(self, call: cst.Call, where: CodeRange) -> None:
         """`getattr(openai, "OpenAI")`: a client the tool cannot follow; say so."""

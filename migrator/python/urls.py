@@ -8,7 +8,7 @@ from libcst.metadata import CodeRange
 from migrator.catalog import Connection
 from migrator.endpoints import classify_url
 from migrator.python.context import FileContext
-from migrator.python.envexpr import env_get, quote_of
+from migrator.python.envexpr import env_get, quote_of, string
 from migrator.python.roles import Role
 
 KIND = "base URLs"
@@ -19,7 +19,7 @@ def base_url_names(connection: Connection) -> frozenset[str]:
 
 
 def sets_base_url(role: Role, connection: Connection) -> bool:
-    if role.kind in ("assign", "param-default"):
+    if role.kind in ("assign", "param-default", "fallback"):
         return True
     return role.kind in ("keyword", "dict-value") and role.name in base_url_names(connection)
 
@@ -35,6 +35,9 @@ def rewrite_literal(
         env, default = ctx.settings.base_url_env, ctx.settings.mistral_base_url
         if not ctx.report("MM101", where, url=value, env=env, default=default):
             return node
+        if role.kind == "fallback":  # `os.getenv(...) or "<url>"`: the variable is read already
+            ctx.rewrote(KIND, env, uses_os=False)
+            return string(default, quote_of(node))
         ctx.rewrote(KIND, env)
         return env_get(env, default, quote_of(node))
     ctx.report("MM109", where, url=value)
