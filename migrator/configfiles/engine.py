@@ -171,7 +171,7 @@ class ConfigRewrite:
         whole = len(found) == 1 and found[0].span() == (0, len(value.value))
         if self.example and whole and value.exact:
             if self.report("MM507", value, secret=shown, key=key):
-                self.replace(value, value.empty, "committed keys")
+                self.replace(value, value.empty, "template keys (emptied)")
         else:
             self.report("MM508", value, secret=shown, key=key)
 
