@@ -14,8 +14,10 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from migrator.catalog import read_toml
 from migrator.configfiles import ParseError, migrate_config
 from migrator.configfiles.dotenv import parse as parse_dotenv
+from migrator.rules_dir import rules_dir
 from migrator.runner import run
 from migrator.settings import TABLE, ConfigError, Settings
 
@@ -31,6 +33,7 @@ def section_text(settings: Settings, newline: str) -> str:
     """The `[tool.mistral-migrate]` section: every default, commented out."""
     presets = settings.catalog.connection.presets
     default = presets["mistral"]
+    examples = read_toml(rules_dir() / "config.toml")["init"]
     lines = [
         f"[tool.{TABLE}]",
         "# mistral-migrate settings. Every value below is the default: uncomment to change it.",
@@ -48,10 +51,10 @@ def section_text(settings: Settings, newline: str) -> str:
         f'# base-url = "{default["base_url"]}"',
         "",
         f"# [tool.{TABLE}.models]      # change a mapping; see `mistral-migrate models`",
-        '# "gpt-4o" = "mistral-medium-latest"',
+        f"# {examples['model_override_example']}",
         "",
         f"# [tool.{TABLE}.model-env]   # rename a Mistral model's variable",
-        '# "mistral-large-latest" = "LLM_MODEL"',
+        f"# {examples['model_env_example']}",
         "",
         f"# [tool.{TABLE}.per-file-ignores]",
         '# "tests/**" = ["MM201"]',
