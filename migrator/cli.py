@@ -22,7 +22,7 @@ from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
 from migrator.discovery import repo_root
 from migrator.findings import Finding, severity_rank
-from migrator.pipeline import FileResult, decode_python, process_file
+from migrator.pipeline import FileResult, process_file
 from migrator.report.console import make_console
 from migrator.report.github import render_github
 from migrator.report.json_out import render_json

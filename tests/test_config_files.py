@@ -15,7 +15,7 @@ KEY = "sk-proj-Qx7Lm2Rk9Vb4Nc8Tz1Wy5Hd3"
 
 
 def test_bom_crlf_and_missing_final_newline_are_kept(scratch: Path) -> None:
-    before = f"\ufeff# keep me\r\nOPENAI_BASE_URL = 'https://api.openai.com/v1'  # url\r\n\r\nA=1".encode()
+    before = "\ufeff# keep me\r\nOPENAI_BASE_URL = 'https://api.openai.com/v1'  # url\r\n\r\nA=1".encode()
     (scratch / ".env.example").write_bytes(before)
     invoke(["fix", ".env.example"], scratch)
     after = (scratch / ".env.example").read_bytes()

@@ -53,7 +53,6 @@ class ConfigRewrite:
         self.secrets: set[str] = set()
         self._secret = secret_pattern(settings)
         self._secret_spans: list[tuple[int, int]] = []
-        connection = settings.catalog.connection
         # any variable name: which ones are renamed is decided per match (rename_of)
         self._references = [re.compile(p.replace("{name}", _VARIABLE_NAME)) for p in self.facts.references]
 
