@@ -162,6 +162,10 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
             line, column, reason = explain_syntax_error(data, error)
             result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
             return result
+        except RecursionError:  # Python's parser takes deeper nesting than LibCST's tree
+            reason = "nested too deeply for LibCST to parse"
+            result.findings.append(tool_finding(display, "MM901", settings, reason))
+            return result
         ctx = new_context(data, display, settings)
         try:
             new = full_pass(module, ctx)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import hypothesmith
 from conftest import FIXTURES
-from migrator.pipeline import FileResult, migrate_python
+from migrator.pipeline import FileResult, migrate_python, new_context, sliced_pass
 from migrator.python.slicing import plan
 from migrator.settings import Settings, build_settings, read_tool_table
 from test_properties import SETTINGS, SNIPPETS, _splice
@@ -209,6 +209,8 @@ def test_tricky_cases_are_sliced() -> None:
     for name, data in TRICKY.items():
         if name not in unsliceable:
             assert plan(data, SETTINGS, always=True) is not None, name
+            # and the sliced pass itself went through (no fallback to the whole pass)
+            assert sliced_pass(data, new_context(data, "example.py", SETTINGS), True) is not None, name
 
 
 def test_only_what_matters_is_kept() -> None:
@@ -237,3 +239,51 @@ def test_generated_programs_same_both_ways(program: str, snippets: list[str], po
     except (SyntaxError, ValueError):
         assume(False)
     assert_same(source.encode("utf-8"), SETTINGS, "generated.py")
+
+
+# No statement that Python 3.11 accepts and LibCST 1.9 rejects was found (tried: unusual
+# number/keyword spacing, f-string forms, form feeds, continuations, match patterns,
+# non-ASCII identifiers; very deep nesting fails in both or depends on stack depth), so
+# LibCST is made to reject one statement.
+UNPARSABLE = b"refused_by_libcst = 1\n"
+
+
+@pytest.fixture
+def libcst_rejects_one_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    parse = cst.parse_module
+
+    def picky(source: str | bytes, *args: object, **kwargs: object) -> cst.Module:
+        if b"refused_by_libcst" in (source if isinstance(source, bytes) else source.encode()):
+            raise cst.ParserSyntaxError("refused", lines=[""], raw_line=1, raw_column=0)
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(cst, "parse_module", picky)
+
+
+def test_libcst_cannot_parse_a_skipped_statement(libcst_rejects_one_statement: None) -> None:
+    """Only the reduced source is parsed: a statement LibCST cannot parse is no obstacle
+    when it is left out (the whole pass reports MM901 for the file)."""
+    data = program("from openai import OpenAI\n", "client = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n") + UNPARSABLE
+    whole = migrate_python(data, "a.py", SETTINGS, slicing="never")
+    assert [f.code for f in whole.findings] == ["MM901"] and whole.new is None
+    sliced = migrate_python(data, "a.py", SETTINGS, slicing="always")
+    assert sliced.new is not None and sliced.new.endswith(UNPARSABLE)
+    assert "MM901" not in [f.code for f in sliced.findings]
+    plain = data.replace(UNPARSABLE, b"accepted = 1\n")
+    expected = migrate_python(plain, "a.py", SETTINGS, slicing="never").new
+    assert expected is not None and sliced.new == expected.replace(b"accepted = 1\n", UNPARSABLE)
+
+
+def test_libcst_cannot_parse_a_kept_statement(libcst_rejects_one_statement: None) -> None:
+    """Where the statement is kept, the reduced source fails too: the whole pass decides."""
+    data = program("from openai import OpenAI\n", "client = OpenAI()\n", "refused_by_libcst = client\n")
+    assert plan(data, SETTINGS, always=True) is not None
+    for slicing in ("always", "auto", "never"):
+        assert [f.code for f in migrate_python(data, "a.py", SETTINGS, slicing).findings] == ["MM901"]
+
+
+def test_round_trip_refusal_where_the_parser_changes_a_kept_line() -> None:
+    """MM905 still holds for the parts LibCST regenerates (both ways agree)."""
+    for name in ("client used far away", "no final newline"):
+        data = TRICKY[name].replace(b"\n", b"\r")
+        assert_same(data, SETTINGS)
