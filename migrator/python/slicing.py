@@ -2,11 +2,15 @@
 
 Scope and qualified-name metadata, positions, parents and the transformer's visit cost
 about twenty times the parse of a file, while in a typical file only a few top-level
-statements have anything to do with OpenAI. So the pass runs on a reduced module: each
-run of top-level statements that cannot be affected is swapped for a placeholder, a
-bytes literal spanning exactly the same lines (so every line and column of every finding
-is unchanged), and after the pass each placeholder in the output is swapped back for the
-original bytes of its statements.
+statements have anything to do with OpenAI; and LibCST's parse and code generation are
+themselves the largest cost left. So neither sees the whole file: Python's own parser
+(`ast`, about a quarter of LibCST's parse) gives the top-level statements' line ranges
+(decorators included, statements sharing a line grouped), and each run of statements
+that cannot be affected is swapped, at the text level, for a placeholder: a bytes
+literal spanning exactly the same lines with the file's own line breaks (so every line
+and column of every finding is unchanged). Only that reduced source is parsed by LibCST
+and run through the pass; after it each placeholder in the output is swapped back for
+the original bytes of its statements.
 
 A top-level statement is kept when
 - it is the first one (the docstring) or an import at module level (qualified names
@@ -26,12 +30,26 @@ such a name is bound by a statement that holds a trigger or mentions one bound t
 Definitions (`def`, `class`) do not propagate: the client resolver follows assignments,
 parameters and attributes, never the return value of a call or an instance of a class.
 
-Nothing is assumed where it can be checked: Python's own parser must accept the file,
-its top-level statements must pair one to one with LibCST's, the reduced module with its
-placeholders swapped back must give the file's bytes exactly with every statement at its
-own offset, and each placeholder must come out of the pass once and unchanged. When
-anything does not line up, `plan` answers None and the caller runs the whole file.
+Nothing is assumed where it can be checked: the file must be UTF-8 without a BOM or
+other declared encoding (as LibCST reports it: others are not sliced), Python's parser
+must accept it, the reduced source must come back from LibCST byte for byte (bar the
+final carriage return it drops from a CR-only file: pipeline.lost_final_newline), its
+top-level statements must be the kept ones plus the placeholders, and each placeholder
+must come out of the pass once and unchanged. When anything does not line up, the
+caller parses and runs the whole file, which then reports MM901 or MM905 as it would
+without slicing.
 Files with a star import are never sliced (every unresolved name may then be the SDK's).
+LibCST takes the first indented block's indent as the file's indent unit (the rewrites
+indent the lines they add with it); when that block is left out, the unit is read from
+Python's tree and handed to the pass (FileContext.file_indent).
+
+What the whole pass would do differently, deliberately:
+- a statement that Python accepts but LibCST cannot parse (or cannot reproduce byte for
+  byte) in a left-out region no longer stops the file: it is migrated, and that region
+  comes back verbatim (the whole pass reports MM901 or MM905 for the file);
+- blank lines and comments right after a left-out compound statement belong, in the
+  reduced module, to the next kept statement rather than to the block before it; no
+  rule reads them (suppressions are read from the file's bytes).
 """
 
 from __future__ import annotations
