@@ -153,26 +153,31 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         result.findings.append(tool_finding(display, "MM902", settings, f"not valid text in its declared encoding ({error})"))
         return result
-    try:
-        module = cst.parse_module(data)
-    except cst.ParserSyntaxError as error:
-        line, column, reason = explain_syntax_error(data, error)
-        result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
-        return result
     ctx = new_context(data, display, settings)
-    try:
-        new = None if slicing == "never" else sliced_pass(data, module, ctx, slicing == "always")
-        if new is None:
-            ctx = new_context(data, display, settings)
+    new = None if slicing == "never" else sliced_pass(data, ctx, slicing == "always")
+    if new is None:
+        try:
+            module = cst.parse_module(data)
+        except cst.ParserSyntaxError as error:
+            line, column, reason = explain_syntax_error(data, error)
+            result.findings.append(tool_finding(display, "MM901", settings, reason, line, column))
+            return result
+        except RecursionError:  # Python's parser takes deeper nesting than LibCST's tree
+            reason = "nested too deeply for LibCST to parse"
+            result.findings.append(tool_finding(display, "MM901", settings, reason))
+            return result
+        ctx = new_context(data, display, settings)
+        try:
             new = full_pass(module, ctx)
-    except Exception as error:  # one file's internal failure must not end the run
-        result.error = traceback.format_exc()
-        result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
-        return result
-    regenerated = module.bytes
-    lost = lost_final_newline(data, regenerated)
-    if lost:
+        except Exception as error:  # one file's internal failure must not end the run
+            result.error = traceback.format_exc()
+            result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
+            return result
+        regenerated = module.bytes
+        lost = lost_final_newline(data, regenerated)
         new += lost
+    else:
+        regenerated, lost = data, b""  # sliced_pass checked the round trip of what it parsed
     result.new = new if new != data else None
     if result.new is not None and regenerated + lost != data:
         result.new = None
@@ -214,23 +219,34 @@ def full_pass(module: cst.Module, ctx: FileContext) -> bytes:
     return MetadataWrapper(module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx)).bytes
 
 
-def sliced_pass(data: bytes, module: cst.Module, ctx: FileContext, always: bool) -> bytes | None:
+def sliced_pass(data: bytes, ctx: FileContext, always: bool) -> bytes | None:
     """The pass over the statements that can matter, or None: then the whole file is
-    run (with a fresh context), also when the sliced pass fails, so a file's outcome
-    never depends on the slicing."""
+    parsed and run (with a fresh context), so a file's outcome never depends on the
+    slicing. Only the reduced source is parsed; it must come back from LibCST byte for
+    byte (bar the one known loss, lost_final_newline), else the whole pass decides,
+    MM901 and MM905 included."""
+    import libcst as cst
     from libcst.metadata import MetadataWrapper
 
     from migrator.python.slicing import plan
     from migrator.python.transformer import MigrationTransformer
 
-    reduced = plan(data, module, ctx.settings, always)
-    if reduced is None:
-        return None
     try:
-        output = MetadataWrapper(reduced.module, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
+        reduced = plan(data, ctx.settings, always)
+        if reduced is None:
+            return None
+        parsed = cst.parse_module(reduced.source)
+        regenerated = parsed.bytes
+        lost = lost_final_newline(reduced.source, regenerated)
+        if regenerated + lost != reduced.source:
+            return None
+        if not reduced.lines_up(parsed):
+            return None
+        ctx.file_indent = reduced.indent
+        output = MetadataWrapper(parsed, unsafe_skip_copy=True).visit(MigrationTransformer(ctx))
     except Exception:
         return None
-    return reduced.restore(output.bytes)
+    return reduced.restore(output.bytes + lost)
 
 
 def migrate_config_file(data: bytes, path: Path, display: str, settings: Settings) -> FileResult:

@@ -33,6 +33,9 @@ class FileContext:
     add_import_os: bool = True
     # the file's own indentation unit, for lines the rewrite adds
     indent: str = "    "
+    # the whole file's indentation unit when the pass sees a reduced module that may not
+    # show it (migrator/python/slicing.py); None: the module's own
+    file_indent: str | None = None
     # quote characters of the f-strings enclosing the node being visited (innermost last)
     fstring_quotes: list[str] = field(default_factory=list)
 

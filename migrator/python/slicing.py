@@ -2,11 +2,15 @@
 
 Scope and qualified-name metadata, positions, parents and the transformer's visit cost
 about twenty times the parse of a file, while in a typical file only a few top-level
-statements have anything to do with OpenAI. So the pass runs on a reduced module: each
-run of top-level statements that cannot be affected is swapped for a placeholder, a
-bytes literal spanning exactly the same lines (so every line and column of every finding
-is unchanged), and after the pass each placeholder in the output is swapped back for the
-original bytes of its statements.
+statements have anything to do with OpenAI; and LibCST's parse and code generation are
+themselves the largest cost left. So neither sees the whole file: Python's own parser
+(`ast`, about a quarter of LibCST's parse) gives the top-level statements' line ranges
+(decorators included, statements sharing a line grouped), and each run of statements
+that cannot be affected is swapped, at the text level, for a placeholder: a bytes
+literal spanning exactly the same lines with the file's own line breaks (so every line
+and column of every finding is unchanged). Only that reduced source is parsed by LibCST
+and run through the pass; after it each placeholder in the output is swapped back for
+the original bytes of its statements.
 
 A top-level statement is kept when
 - it is the first one (the docstring) or an import at module level (qualified names
@@ -26,19 +30,35 @@ such a name is bound by a statement that holds a trigger or mentions one bound t
 Definitions (`def`, `class`) do not propagate: the client resolver follows assignments,
 parameters and attributes, never the return value of a call or an instance of a class.
 
-Nothing is assumed where it can be checked: Python's own parser must accept the file,
-its top-level statements must pair one to one with LibCST's, the reduced module with its
-placeholders swapped back must give the file's bytes exactly with every statement at its
-own offset, and each placeholder must come out of the pass once and unchanged. When
-anything does not line up, `plan` answers None and the caller runs the whole file.
+Nothing is assumed where it can be checked: the file must be UTF-8 without a BOM or
+other declared encoding (as LibCST reports it: others are not sliced), Python's parser
+must accept it, the reduced source must come back from LibCST byte for byte (bar the
+final carriage return it drops from a CR-only file: pipeline.lost_final_newline), its
+top-level statements must be the kept ones plus the placeholders, and each placeholder
+must come out of the pass once and unchanged. When anything does not line up, the
+caller parses and runs the whole file, which then reports MM901 or MM905 as it would
+without slicing.
 Files with a star import are never sliced (every unresolved name may then be the SDK's).
+LibCST takes the first indented block's indent as the file's indent unit (the rewrites
+indent the lines they add with it); when that block is left out, the unit is read from
+Python's tree and handed to the pass (FileContext.file_indent).
+
+What the whole pass would do differently, deliberately:
+- a statement that Python accepts but LibCST cannot parse (or cannot reproduce byte for
+  byte) in a left-out region no longer stops the file: it is migrated, and that region
+  comes back verbatim (the whole pass reports MM901 or MM905 for the file);
+- blank lines and comments right after a left-out compound statement belong, in the
+  reduced module, to the next kept statement rather than to the block before it; no
+  rule reads them (suppressions are read from the file's bytes).
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
+import io
 import re
+import tokenize
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -61,13 +81,41 @@ _STAR_IMPORT = re.compile(rb"\bimport[\s\\(]*\*")
 _IMPORT = re.compile(rb"\bimport\b")
 
 
+# What LibCST takes as the indent of a module without indented blocks.
+DEFAULT_INDENT = "    "
+
+
 @dataclass
 class Slice:
-    """The reduced module and how to put the left-out statements back."""
+    """The reduced source and how to put the left-out statements back."""
 
-    module: cst.Module
-    # placeholder literal (as written in the output) -> the original bytes it stands for
+    source: bytes
+    # placeholder literal (as written in the source) -> the original bytes it stands for
     regions: dict[bytes, bytes]
+    # how many top-level statements the reduced source must parse into
+    statements: int
+    # the whole file's default indent (its first INDENT token), and whether the reduced
+    # source still holds that token
+    indent: str
+    indent_shown: bool
+
+    def lines_up(self, module: cst.Module) -> bool:
+        """The parsed reduced source has the kept statements and the placeholders as its
+        top-level statements, and the indent unit found for the whole file matches
+        where the reduced source shows it. (LibCST writes each block whose indent is
+        the module's default from the module's default, so the module keeps its own;
+        the pass is told the file's through FileContext.file_indent.)"""
+        if len(module.body) != self.statements:
+            return False
+        literals = {
+            line.body[0].value.value
+            for line in module.body
+            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+            and isinstance(line.body[0], cst.Expr) and isinstance(line.body[0].value, cst.SimpleString)
+        }
+        if any(placeholder.decode("ascii") not in literals for placeholder in self.regions):
+            return False
+        return not self.indent_shown or module.default_indent == self.indent
 
     def restore(self, code: bytes) -> bytes | None:
         """`code` (the reduced module's output) with each placeholder swapped back; None
@@ -240,12 +288,84 @@ class _Lines:
         return self.data[start:end]
 
 
-def plan(data: bytes, module: cst.Module, settings: Settings, always: bool = False) -> Slice | None:
-    """A reduced module for the pass, or None when the whole file must (or may as well)
+def _default_indent(groups: list[_Group], lines: _Lines) -> tuple[int, str] | None | bool:
+    """Where the file's first INDENT token is (the group and its whitespace: LibCST takes
+    it as the module's default indent, which the rewrites use), None when the file has
+    no indented block, False when this cannot be told from Python's tree for sure."""
+    for index, group in enumerate(groups):
+        for statement in group.statements:
+            found = _first_block_indent(statement, lines)
+            if found is not None:
+                return found if found is False else (index, found)
+    return None
+
+
+def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement's blocks in source order (`elif` handled by the caller)."""
+    if isinstance(statement, (ast.For, ast.AsyncFor, ast.While, ast.If)):
+        return [statement.body, statement.orelse]
+    if isinstance(statement, (ast.Try, ast.TryStar)):
+        return [statement.body, *(h.body for h in statement.handlers), statement.orelse, statement.finalbody]
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith)):
+        return [statement.body]
+    return []
+
+
+_INDENT = re.compile(rb"[ \t]+")
+_DECORATOR_PREFIX = re.compile(rb"([ \t]+)@[ \t]*")
+_CASE_PREFIX = re.compile(rb"([ \t]+)case\b")
+
+
+def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | None | bool:
+    """The whitespace of the statement's first block that sits on its own lines (an
+    INDENT token), None when every block shares its header's line, False when unsure."""
+    if isinstance(statement, ast.Match):
+        pattern = statement.cases[0].pattern
+        text = lines.data[lines.start(pattern.lineno) : lines.content_end(pattern.lineno)]
+        match = _CASE_PREFIX.match(text)
+        return match.group(1).decode("ascii") if match else False
+    for block in _blocks(statement):
+        if not block:
+            continue
+        first = block[0]
+        line = _first_line(first)
+        text = lines.data[lines.start(line) : lines.content_end(line)]
+        decorators = getattr(first, "decorator_list", None)
+        if b"\f" in text[: decorators[0].col_offset if decorators else first.col_offset]:
+            return False  # a form feed resets the tokenizer's column count
+        if decorators:
+            match = _DECORATOR_PREFIX.fullmatch(text[: decorators[0].col_offset])
+            indent = match.group(1) if match else None
+        else:
+            prefix = text[: first.col_offset]
+            indent = prefix if _INDENT.fullmatch(prefix) else None
+        if indent is not None:
+            previous = lines.data[lines.start(line - 1) : lines.content_end(line - 1)] if line > 1 else b""
+            if previous.endswith(b"\\"):
+                return False  # a continued line: no INDENT after all, or unsure
+            return indent.decode("ascii")
+        if not text[: first.col_offset if not decorators else 0].strip(b" \t"):
+            # nothing before it on its line but no indent either: an `elif` (its own
+            # blocks follow) or something this does not know
+            if isinstance(statement, ast.If) and block is statement.orelse and isinstance(first, ast.If):
+                found = _first_block_indent(first, lines)
+                if found is not None:
+                    return found
+                continue
+            return False
+    return None
+
+
+def plan(data: bytes, settings: Settings, always: bool = False) -> Slice | None:
+    """The reduced source for the pass, or None when the whole file must (or may as well)
     be looked at. `always` slices whenever it is possible (tests compare both ways)."""
     if not always and len(data) < MIN_SIZE:
         return None
-    if module.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        return None
+    if encoding != "utf-8":  # a BOM ("utf-8-sig") or another declared encoding
         return None
     if MARKER.encode() in data or _STAR_IMPORT.search(data):
         return None
@@ -259,7 +379,7 @@ def plan(data: bytes, module: cst.Module, settings: Settings, always: bool = Fal
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
         return None
     groups = _groups(tree.body)
-    if len(groups) < 2 or len(groups) != len(module.body):
+    if len(groups) < 2:
         return None
     lines = _Lines(data)
     texts = [data[lines.start(g.first) : lines.content_end(g.last)] for g in groups]
@@ -276,65 +396,43 @@ def plan(data: bytes, module: cst.Module, settings: Settings, always: bool = Fal
     kept_bytes = sum(len(t) for t, k in zip(texts, kept) if k)
     if all(kept) or (not always and kept_bytes > MAX_KEPT_SHARE * len(data)):
         return None
-    return _reduce(module, groups, kept, lines)
+    indent = _default_indent(groups, lines)
+    if indent is False:
+        return None
+    return _reduce(groups, kept, lines, indent)
 
 
-def _reduce(module: cst.Module, groups: list[_Group], kept: list[bool], lines: _Lines) -> Slice | None:
-    body = list(module.body)
-    new_body: list[cst.BaseStatement] = []
+def _reduce(groups: list[_Group], kept: list[bool], lines: _Lines, indent: tuple[int, str] | None) -> Slice | None:
+    """The file with each run of left-out groups swapped for a placeholder over the same
+    lines: from the run's first line (decorators included) to its last statement's last
+    line. Blank lines and comments between runs and kept statements stay as they are."""
+    data = lines.data
+    out: list[bytes] = []
     regions: dict[bytes, bytes] = {}
-    where: list[int] = []  # offset in the file of each region, to check the result
+    statements = 0
+    position = 0
     index = 0
-    while index < len(body):
+    while index < len(groups):
+        statements += 1
         if kept[index]:
-            new_body.append(body[index])
             index += 1
             continue
         end = index
-        while end + 1 < len(body) and not kept[end + 1]:
+        while end + 1 < len(groups) and not kept[end + 1]:
             end += 1
-        first = groups[index].first
-        if end + 1 < len(body):
-            last = groups[end + 1].first - len(body[end + 1].leading_lines) - 1
-        else:
-            last = lines.count - len(module.footer)
-        newline = lines.line_break(last)
-        if last < groups[end].last or not newline:
+        first, last = groups[index].first, groups[end].last
+        if not lines.line_break(last):
             return None
         inner = b"".join(lines.line_break(line) for line in range(first, last))
-        literal = f'b"""{MARKER}{len(regions)}:{inner.decode("ascii")}"""'
-        regions[literal.encode()] = lines.data[lines.start(first) : lines.content_end(last)]
-        where.append(lines.start(first))
-        new_body.append(cst.SimpleStatementLine(
-            body=[cst.Expr(cst.SimpleString(literal))],
-            leading_lines=body[index].leading_lines,
-            trailing_whitespace=cst.TrailingWhitespace(newline=cst.Newline(newline.decode("ascii"))),
-        ))
+        literal = b'b"""' + f"{MARKER}{len(regions)}:".encode() + inner + b'"""'
+        start, stop = lines.start(first), lines.content_end(last)
+        out += (data[position:start], literal)
+        regions[literal] = data[start:stop]
+        position = stop
         index = end + 1
-    reduced = module.with_changes(body=new_body)
-    sliced = Slice(reduced, regions)
-    if not _lines_up(sliced, reduced.bytes, where, lines.data):
-        return None
-    return sliced
-
-
-def _lines_up(sliced: Slice, code: bytes, where: list[int], data: bytes) -> bool:
-    """The reduced module, placeholders swapped back, is the file byte for byte, with
-    each left-out region back at its own offset (so every kept statement is at its own
-    line and column too)."""
-    out: list[bytes] = []
-    size = 0
-    position = 0
-    for (placeholder, original), offset in zip(sliced.regions.items(), where):
-        at = code.find(placeholder, position)
-        if at == -1:
-            return False
-        size += at - position
-        out.append(code[position:at])
-        if size != offset:
-            return False
-        out.append(original)
-        size += len(original)
-        position = at + len(placeholder)
-    out.append(code[position:])
-    return b"".join(out) == data
+    out.append(data[position:])
+    if indent is None:
+        default_indent, shown = DEFAULT_INDENT, True
+    else:
+        default_indent, shown = indent[1], kept[indent[0]]
+    return Slice(b"".join(out), regions, statements, default_indent, shown)

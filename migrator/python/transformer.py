@@ -98,7 +98,7 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- module-level SDK settings ----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
-        self.ctx.indent = node.default_indent
+        self.ctx.indent = self.ctx.file_indent or node.default_indent
         star = m.ImportFrom(module=m.Name(self.connection.sdk_module), names=m.ImportStar())
         self.star_sdk = any(
             m.matches(small, star)
