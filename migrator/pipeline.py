@@ -6,10 +6,12 @@ cannot stop a run over a repository.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
 import traceback
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +114,22 @@ def lost_final_newline(data: bytes, regenerated: bytes) -> bytes:
     return b""
 
 
+def too_deep_for_parsers(data: bytes) -> bool:
+    """Nesting past what CPython's parser takes (thousands of levels, generated code).
+
+    LibCST's native parser takes somewhat more and then crashes the whole process (a
+    segmentation fault, not an exception), so such a file must not reach it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except (MemoryError, RecursionError):
+        return True
+    except (SyntaxError, ValueError, OverflowError):
+        return False  # LibCST may still read it (newer syntax): it decides, as before
+    return False
+
+
 def compiles_as_well(before: bytes, after: bytes) -> bool:
     """The last guard before a write: a file that compiled must still compile."""
     try:
@@ -156,6 +174,10 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
     ctx = new_context(data, display, settings)
     new = None if slicing == "never" else sliced_pass(data, ctx, slicing == "always")
     if new is None:
+        if too_deep_for_parsers(data):
+            reason = "nested too deeply to parse safely (Python's own parser gives up on it)"
+            result.findings.append(tool_finding(display, "MM901", settings, reason))
+            return result
         try:
             module = cst.parse_module(data)
         except cst.ParserSyntaxError as error:

@@ -200,3 +200,12 @@ def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(scratch: Pat
     outcome = invoke(["fix", "out.py"], scratch)
     assert "outside this tree" in outcome.stderr
     assert outside.read_bytes() == CLIENT and (scratch / "out.py").is_symlink()
+
+
+def test_absurdly_deep_nesting_is_reported_not_a_crash(scratch: Path) -> None:
+    """LibCST's native parser crashes the process on such files; they never reach it."""
+    (scratch / "deep.py").write_text("import openai\nx = " + "-" * 20000 + "1\n")
+    (scratch / "good.py").write_bytes(CLIENT)
+    records = _check_json(scratch, "--jobs", "1", ".")
+    assert [r["code"] for r in records if r["path"] == "deep.py"] == ["MM901"]
+    assert any(r["path"] == "good.py" for r in records)

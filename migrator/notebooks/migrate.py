@@ -143,6 +143,10 @@ class Notebook:
             if magic is not None and magic not in PYTHON_CELL_MAGICS:
                 continue  # %%bash, %%sql, %%writefile ...: not Python run in the kernel
             masked = mask(source.text)
+            if pipeline.too_deep_for_parsers(masked.text.encode("utf-8")):
+                self.result.findings.append(self._tool_finding(
+                    "MM901", f"cell {cell.number} skipped, nested too deeply to parse safely", cell, 1, 1))
+                continue
             try:
                 cst.parse_module(masked.text)
             except cst.ParserSyntaxError as error:
