@@ -14,7 +14,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrator.pipeline import migrate_python
@@ -62,17 +62,27 @@ def _splice(program: str, snippets: list[str], positions: list[int]) -> tuple[st
     return "".join(lines), snippet_lines
 
 
-@given(
-    program=hypothesmith.from_grammar(start="file_input"),
-    snippets=st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=3),
-    positions=st.lists(st.integers(min_value=0, max_value=10_000), min_size=3, max_size=3),
-)
-def test_spliced_programs(program: str, snippets: list[str], positions: list[int]) -> None:
-    source, snippet_lines = _splice(program, snippets, positions)
+def _compiles(spliced: tuple[str, set[str]]) -> bool:
     try:
-        compile(source, "<generated>", "exec", dont_inherit=True)
+        compile(spliced[0], "<generated>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
-        assume(False)
+        return False
+    return True
+
+
+# (source, the lines that came from snippets): a generated program with OpenAI snippets
+# spliced in at statement boundaries, kept only when it still compiles
+SPLICED = st.builds(
+    _splice,
+    hypothesmith.from_grammar(start="file_input"),
+    st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=3),
+    st.lists(st.integers(min_value=0, max_value=10_000), min_size=3, max_size=3),
+).filter(_compiles)
+
+
+@given(spliced=SPLICED)
+def test_spliced_programs(spliced: tuple[str, set[str]]) -> None:
+    source, snippet_lines = spliced
     data = source.encode("utf-8")
     result = migrate_python(data, "generated.py", SETTINGS)
     assert result.error is None, result.error
