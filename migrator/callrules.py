@@ -41,6 +41,10 @@ class ParamRule:
     source: str = ""
     reference: str = ""
     check: ValueCheck | None = None
+    # JavaScript/TypeScript: the fix where it differs from Python's, and TS's own advice
+    js_fix: str = ""
+    js_fixed: str = ""
+    ts_advice: str = ""
 
 
 @dataclass(frozen=True)

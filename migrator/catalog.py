@@ -34,6 +34,17 @@ class Rule:
     def format(self, **fields: object) -> str:
         return self.message.format(**fields)
 
+    def format_js(self, **fields: object) -> str:
+        """The message for a JS/TS finding. Messages are written with Python's argument
+        syntax (`seed=`); in JS the same setting is an object property (`seed: 7`)."""
+        template = self.message
+        for name in ("param", "keyword"):
+            template = template.replace(f"{{{name}}}={{value}}", f"{{{name}}}: {{value}}")
+            template = template.replace(f"{{{name}}}=", f"{{{name}}}")
+        template = template.replace("**{kwargs}", "{kwargs}")  # `...options` in JS
+        template = template.replace("`# mistral-migrate:", "`// mistral-migrate:")
+        return template.format(**fields)
+
 
 @dataclass(frozen=True)
 class Connection:

@@ -28,10 +28,16 @@ _EXCLUDED_NAMES = frozenset(name for name in DEFAULT_EXCLUDES if "*" not in name
 _EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+# Bundler output, not source: a person edits the file it was built from.
+_GENERATED_JS = (".min.js", ".bundle.js")
 
 
 def is_candidate(path: Path) -> bool:
-    """Python sources, Jupyter notebooks, and the config files `migrator.configfiles` reads."""
+    """Python and JS/TS sources, Jupyter notebooks, and the config files
+    `migrator.configfiles` reads."""
+    if path.suffix in JS_SUFFIXES:
+        return not path.name.endswith(_GENERATED_JS)
     return path.suffix in PYTHON_SUFFIXES + NOTEBOOK_SUFFIXES or config_kind(path) is not None
 
 

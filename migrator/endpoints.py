@@ -10,17 +10,22 @@ from urllib.parse import urlsplit
 
 from migrator.catalog import Connection
 
-UrlKind = Literal["base", "endpoint", "other"]
+UrlKind = Literal["base", "endpoint", "mistral", "other"]
 
 
 def classify_url(value: str, connection: Connection) -> UrlKind | None:
-    """'base'/'endpoint' for OpenAI URLs, 'other' for any other http(s) URL, else None."""
+    """'base'/'endpoint' for OpenAI URLs, 'mistral' for Mistral's own host (the goal, not
+    another provider: a client aimed there is still checked), 'other' for any other
+    http(s) URL, else None."""
     if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
         return None
     try:
         parts = urlsplit(value)
     except ValueError:
         return None
-    if (parts.hostname or "") not in connection.openai_hosts:
+    host = parts.hostname or ""
+    if host == urlsplit(connection.mistral_base_url).hostname:
+        return "mistral"
+    if host not in connection.openai_hosts:
         return "other"
     return "base" if parts.path.rstrip("/") in ("", "/v1") and not parts.query else "endpoint"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
 from migrator.configfiles.kinds import is_skipped_config
-from migrator.discovery import NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
+from migrator.discovery import JS_SUFFIXES, NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
 from migrator.findings import Finding
 from migrator.secrets import redact
 from migrator.settings import Settings
@@ -328,6 +328,12 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
         from migrator.notebooks.migrate import migrate_notebook  # builds on this module
 
         result = migrate_notebook(data, display, settings)
+        result.path = path
+        return result
+    if path.suffix in JS_SUFFIXES:
+        from migrator.javascript.migrate import migrate_javascript  # builds on this module
+
+        result = migrate_javascript(data, display, settings)
         result.path = path
         return result
     if path.suffix not in PYTHON_SUFFIXES:

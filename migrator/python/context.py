@@ -1,4 +1,4 @@
-"""Per-file state shared by the Python rewrite rules: findings, counters, env vars.
+"""Per-file state shared by the rewrite rules (Python and JavaScript): findings, counters, env vars.
 
 Suppressions are decided here, at report time, because a silenced finding must also
 silence its rewrite: `report` answers whether the rule is active at that spot.
@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from libcst.metadata import CodeRange
+from typing import TYPE_CHECKING
 
 from migrator.findings import Finding
 from migrator.settings import Settings
 from migrator.suppressions import Suppression
+
+if TYPE_CHECKING:  # the JavaScript pass shares this context and never imports LibCST
+    from libcst.metadata import CodeRange
 
 
 @dataclass
@@ -36,6 +38,8 @@ class FileContext:
     # the whole file's indentation unit when the pass sees a reduced module that may not
     # show it (migrator/python/slicing.py); None: the module's own
     file_indent: str | None = None
+    # "javascript": messages speak of object properties, not keyword arguments
+    language: str = "python"
     # quote characters of the f-strings enclosing the node being visited (innermost last)
     fstring_quotes: list[str] = field(default_factory=list)
 
@@ -73,7 +77,7 @@ class FileContext:
             end_column=where.end.column + 1,
             code=code,
             severity=rule.severity,
-            message=rule.format(**fields),
+            message=rule.format_js(**fields) if self.language == "javascript" else rule.format(**fields),
             fixable=rule.fixable,
         )
         self.findings.append(finding)

@@ -328,7 +328,8 @@ class MigrationTransformer(cst.CSTTransformer):
             call = frameworks.FrameworkCall(framework, original, self.position, self.is_env_read, self.ctx)
             return call.rewrite(updated)
         if names & self.connection.azure_clients:
-            self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0])
+            self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0],
+                            plain="OpenAI(base_url=..., api_key=...)")
             return updated
         if names & self.connection.clients:
             client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"

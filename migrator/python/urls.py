@@ -29,7 +29,7 @@ def rewrite_literal(
 ) -> cst.BaseExpression:
     connection = ctx.settings.catalog.connection
     kind = classify_url(value, connection)
-    if kind is None or kind == "other" or role.kind == "docstring":
+    if kind in (None, "other", "mistral") or role.kind == "docstring":
         return node
     if kind == "base" and sets_base_url(role, connection):
         env, default = ctx.settings.base_url_env, ctx.settings.mistral_base_url

@@ -1,0 +1,170 @@
+"""What a name in a JS/TS file refers to, from its imports: resolution by import, not by
+spelling.
+
+`import OpenAI from "openai"` binds `OpenAI` to `openai.default`; `import { OpenAI as C }`
+binds `C` to `openai.OpenAI`; `import * as oa` and `const oa = require("openai")` bind
+`oa` to the module itself, so `oa.OpenAI` is `openai.OpenAI`. A name declared again in
+an inner function or block (a parameter, a `const`) shadows the import there. A local
+`class OpenAI {}` is never an import, so it is never the SDK.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from migrator.javascript.source import string_value
+
+# Nodes that open a scope for names declared directly inside them.
+_SCOPES = frozenset({
+    "statement_block", "function_declaration", "function_expression", "arrow_function",
+    "method_definition", "generator_function_declaration", "generator_function", "class_body",
+    "for_statement", "for_in_statement", "catch_clause",
+})
+_DECLARATIONS = ("lexical_declaration", "variable_declaration")
+
+
+def _module_of(node: Node | None) -> str | None:
+    """`require("x")`, `await import("x")` (or their `.default`/`.Name`): the dotted target."""
+    if node is None:
+        return None
+    if node.type == "await_expression":
+        return _module_of(node.named_children[0] if node.named_children else None)
+    if node.type == "member_expression":
+        base = _module_of(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        return f"{base}.{prop.text.decode()}" if base and prop is not None and prop.text else None
+    if node.type != "call_expression":
+        return None
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None or arguments is None or function.type not in ("identifier", "import"):
+        return None
+    if function.type == "identifier" and function.text != b"require":
+        return None
+    args = arguments.named_children
+    return string_value(args[0]) if len(args) == 1 else None
+
+
+def _pattern_bindings(pattern: Node, target: str, out: dict[str, str]) -> None:
+    """`const { OpenAI, default: Client } = require("openai")`."""
+    if pattern.type == "identifier" and pattern.text:
+        out[pattern.text.decode()] = target
+        return
+    if pattern.type != "object_pattern":
+        return
+    for child in pattern.named_children:
+        if child.type == "shorthand_property_identifier_pattern" and child.text:
+            name = child.text.decode()
+            out[name] = f"{target}.{name}"
+        elif child.type == "pair_pattern":
+            key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+            if key is not None and value is not None and key.text:
+                _pattern_bindings(value, f"{target}.{string_value(key) or key.text.decode()}", out)
+
+
+def _import_bindings(statement: Node, out: dict[str, str]) -> None:
+    module = string_value(statement.child_by_field_name("source"))
+    for child in statement.named_children:
+        if child.type == "import_require_clause":  # TS: import OpenAI = require("openai")
+            name, source = child.named_children[0], child.child_by_field_name("source")
+            if name.text and string_value(source):
+                out[name.text.decode()] = string_value(source) or ""
+        if child.type != "import_clause" or module is None:
+            continue
+        for part in child.named_children:
+            if part.type == "identifier" and part.text:
+                out[part.text.decode()] = f"{module}.default"
+            elif part.type == "namespace_import":
+                for name in part.named_children:
+                    if name.type == "identifier" and name.text:
+                        out[name.text.decode()] = module
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    if spec.type != "import_specifier":
+                        continue
+                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if name is None or not name.text:
+                        continue
+                    imported = string_value(name) or name.text.decode()
+                    local = alias.text.decode() if alias is not None and alias.text else imported
+                    out[local] = f"{module}.{imported}"
+
+
+def collect_bindings(nodes: list[Node]) -> dict[str, str]:
+    """Local name -> dotted target, from the file's import statements and requires."""
+    out: dict[str, str] = {}
+    for node in nodes:
+        if node.type == "import_statement":
+            _import_bindings(node, out)
+        elif node.type == "variable_declarator":
+            target = _module_of(node.child_by_field_name("value"))
+            name = node.child_by_field_name("name")
+            if target is not None and name is not None:
+                _pattern_bindings(name, target, out)
+    return out
+
+
+def _declares(scope: Node, name: bytes) -> bool:
+    """Whether `scope` itself declares `name` (parameters, declarations directly in it)."""
+    parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
+    if parameters is not None and _binds(parameters, name):
+        return True
+    for child in scope.named_children:
+        if child.type in _DECLARATIONS:
+            for declarator in child.named_children:
+                target = declarator.child_by_field_name("name")
+                if target is not None and _binds(target, name):
+                    return True
+        elif child.type in ("function_declaration", "class_declaration"):
+            own = child.child_by_field_name("name")
+            if own is not None and own.text == name:
+                return True
+    return False
+
+
+def _binds(pattern: Node, name: bytes) -> bool:
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return pattern.text == name
+    if pattern.type in ("member_expression", "type_annotation", "string", "number"):
+        return False
+    if pattern.type in ("assignment_pattern", "required_parameter", "optional_parameter"):
+        left = pattern.child_by_field_name("left") or pattern.child_by_field_name("pattern")
+        return left is not None and _binds(left, name)
+    if pattern.type == "pair_pattern":
+        value = pattern.child_by_field_name("value")
+        return value is not None and _binds(value, name)
+    return any(_binds(child, name) for child in pattern.named_children)
+
+
+def shadowed(identifier: Node) -> bool:
+    """Whether an enclosing function or block declares this name again."""
+    name = identifier.text or b""
+    node = identifier.parent
+    while node is not None and node.type != "program":
+        if node.type in _SCOPES and _declares(node, name):
+            return True
+        node = node.parent
+    return False
+
+
+class Resolver:
+    """Dotted targets of expressions: `OpenAI` -> `openai.default`, `oa.OpenAI` -> `openai.OpenAI`."""
+
+    def __init__(self, bindings: dict[str, str]) -> None:
+        self.bindings = bindings
+
+    def target(self, node: Node | None) -> str | None:
+        if node is None:
+            return None
+        if node.type == "parenthesized_expression" and node.named_children:
+            return self.target(node.named_children[-1])
+        if node.type == "identifier" and node.text:
+            bound = self.bindings.get(node.text.decode())
+            return bound if bound is not None and not shadowed(node) else None
+        if node.type == "member_expression":
+            base = self.target(node.child_by_field_name("object"))
+            prop = node.child_by_field_name("property")
+            if base is None or prop is None or not prop.text:
+                return None
+            return f"{base}.{prop.text.decode()}"
+        return None

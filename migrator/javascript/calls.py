@@ -1,0 +1,280 @@
+"""Calls through a client or an AI SDK provider: request parameters (MM3xx), APIs Mistral
+lacks (MM4xx), and the AI SDK's model factories (MM115, MM412).
+
+A call is checked only when its receiver is known: a variable or `this.` member holding a
+construction seen in this file, a parameter typed with the client class, an inline
+construction, or a name imported from the project's own modules (`import { openai } from
+"@/lib/openai"`), and then only when the whole path is an API surface of the rules data
+(`chat.completions.create`): any object can have a `.create` method.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from migrator.callrules import ApiSurface, ParamRule
+from migrator.javascript.facts import Provider
+from migrator.javascript.source import quoted, string_value
+from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.values import NOT_LITERAL, branches, is_token_ids, key_name, literal, unwrap
+from migrator.javascript.literals import rewrite_model
+from migrator.javascript.roles import Role
+
+KIND = "request parameters"
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def snake(name: str) -> str:
+    return _CAMEL.sub(r"_\1", name).lower()
+
+
+def _number_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+class CallChecker:
+    def __init__(self, js: JsFile) -> None:
+        self.js = js
+        self.client_methods = js.rules.client_methods
+        self.wrappers = js.rules.wrappers
+
+    # -- receivers --------------------------------------------------------------------
+    def holder(self, node: Node | None) -> Holder | None:
+        """What an expression holds, when it is a client or provider this file knows."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        js = self.js
+        if node.type in ("new_expression", "call_expression") and (node.start_byte, node.end_byte) in js.built:
+            return js.built[(node.start_byte, node.end_byte)]
+        if node.type == "identifier" and node.text:
+            name = node.text.decode()
+            if name in js.names:
+                return js.names[name]
+            if name in js.typed:
+                return js.typed[name]
+            if name in js.local_imports:
+                return Holder("imported")
+            return None
+        if node.type == "member_expression":
+            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+            if obj is not None and obj.type == "this" and prop is not None and prop.text:
+                return js.members.get(prop.text.decode())
+        if node.type == "call_expression":  # client.withOptions({...})
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "member_expression":
+                prop = function.child_by_field_name("property")
+                if prop is not None and prop.text and snake(prop.text.decode()) in self.client_methods:
+                    return self.holder(function.child_by_field_name("object"))
+        return None
+
+    def path(self, function: Node) -> tuple[Holder, list[str]] | None:
+        """`client.chat.completions.create` -> (the client's holder, [chat, completions, create])."""
+        names: list[str] = []
+        node: Node | None = function
+        while node is not None:
+            holder = self.holder(node)
+            if holder is not None and names:
+                return holder, list(reversed(names))
+            node = unwrap(node)
+            if node is None or node.type != "member_expression":
+                return None
+            prop = node.child_by_field_name("property")
+            if prop is None or not prop.text:
+                return None
+            name = snake(prop.text.decode()) if self.js.facts.camel_resources else prop.text.decode()
+            if name not in self.wrappers:
+                names.append(name)
+            node = node.child_by_field_name("object")
+        return None
+
+    # -- calls ------------------------------------------------------------------------
+    def check(self, call: Node) -> None:
+        js = self.js
+        function = call.child_by_field_name("function")
+        if function is None:
+            return
+        target = js.resolver.target(function)
+        if target is not None:
+            providers = js.facts.providers
+            if target in providers:
+                self._ready_made(call, providers[target], "")
+                return
+            base, _, method = target.rpartition(".")
+            if base in providers:
+                self._ready_made(call, providers[base], method)
+                return
+        holder = self.holder(function)
+        if holder is not None and holder.kind == "provider":
+            self._factory(call, holder, "", function)
+            return
+        found = self.path(function)
+        if found is None:
+            return
+        holder, path = found
+        if holder.kind == "provider":
+            prop = function.child_by_field_name("property")
+            if len(path) == 1 and prop is not None and prop.text:
+                self._factory(call, holder, prop.text.decode(), function)
+            return
+        if holder.kind not in ("client", "imported") or holder.elsewhere:
+            if holder.elsewhere:
+                js.hands_off.append((call.start_byte, call.end_byte))
+            return
+        surface = js.rules.surface(tuple(path))
+        if surface is None:
+            return
+        api, _method = surface
+        shown = js.text(function)
+        self._check_api(api, shown, call)
+        if api.params:
+            self._check_params(api, call)
+
+    def _check_api(self, api: ApiSurface, shown: str, call: Node) -> None:
+        if not api.code:
+            return
+        options = self._options(call)
+        if api.skip_when_model_literal and options is not None and any(
+            key_name(pair) in self.js.ctx.settings.catalog.connection.model_keywords
+            and string_value(pair.child_by_field_name("value")) is not None
+            for pair in options.named_children if pair.type == "pair"
+        ):
+            return
+        self.js.report(api.code, call, call=shown, api=api.dotted, openai_path=api.openai_path,
+                       mistral_path=api.mistral_path or "none", advice=api.advice)
+
+    @staticmethod
+    def _options(call: Node) -> Node | None:
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or not arguments.named_children:
+            return None
+        first = unwrap(arguments.named_children[0])
+        return first if first is not None and first.type == "object" else None
+
+    def _check_params(self, api: ApiSurface, call: Node) -> None:
+        js = self.js
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or not arguments.named_children:
+            return
+        first = unwrap(arguments.named_children[0])
+        assert first is not None
+        if first.type != "object":
+            if first.type != "comment":
+                js.report("MM309", first, kwargs=js.text(first), names=", ".join(js.rules.unseen_names(api.params)))
+            return
+        table = js.rules.params.get(api.params, {})
+        keys = {key_name(p) for p in first.named_children if p.type == "pair"}
+        for member in first.named_children:
+            if member.type == "spread_element":
+                js.report("MM309", member, kwargs=js.text(member), names=", ".join(js.rules.unseen_names(api.params)))
+                continue
+            if member.type != "pair":
+                continue
+            name = key_name(member)
+            rule = table.get(name or "")
+            if rule is None:
+                continue
+            value = member.child_by_field_name("value")
+            if rule.check is not None and value is not None:
+                self._check_value(rule, value, member)
+            fix = rule.js_fix or rule.fix
+            if fix == "rename" and rule.js_fix and js.typescript:
+                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.ts_advice)
+            elif fix == "rename":
+                key = member.child_by_field_name("key")
+                if rule.mistral_name in keys:
+                    js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
+                              advice=f"not renamed: the call already passes {rule.mistral_name}; {rule.advice}")
+                elif key is not None and js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name,
+                                                   action=rule.js_fixed or rule.fixed):
+                    text = rule.mistral_name if key.type == "property_identifier" else quoted(rule.mistral_name, js.text(key)[0])
+                    js.edits.replace(key.start_byte, key.end_byte, text)
+                    js.ctx.rewrote(KIND, uses_os=False)
+            elif fix:
+                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.advice)
+            elif rule.code:
+                js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none", advice=rule.advice)
+
+    def _check_value(self, rule: ParamRule, value: Node, where: Node) -> None:
+        check = rule.check
+        assert check is not None
+        js = self.js
+        if check.kind == "token_ids":
+            if is_token_ids(value):
+                js.report(check.code, where, param=rule.name, advice=check.advice)
+            return
+        values = [literal(branch) for branch in branches(value)]
+        for found in values:
+            if found is NOT_LITERAL or found is None:
+                continue
+            if check.kind == "above":
+                if not isinstance(found, (int, float)) or isinstance(found, bool):
+                    continue
+                failing, shown = found > check.limit, _number_text(found)
+            else:
+                failing, shown = found not in check.values, repr(found)
+            if failing:
+                js.report(check.code, where, param=rule.name, value=shown, accepted=check.accepted, advice=check.advice)
+                return
+        if NOT_LITERAL in values and check.unknown_code:
+            js.report(check.unknown_code, where, param=rule.name, condition=check.condition, advice=check.advice)
+
+    # -- the AI SDK -------------------------------------------------------------------
+    def _model_argument(self, call: Node) -> Node | None:
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or not arguments.named_children:
+            return None
+        return arguments.named_children[0]
+
+    def _ready_made(self, call: Node, provider: Provider, method: str) -> None:
+        """`openai("gpt-4o")` from @ai-sdk/openai: reported with its @ai-sdk/mistral equivalent."""
+        js = self.js
+        factory = js.facts.factories.get(method)
+        if factory is None:
+            return
+        js.hands_off.append((call.start_byte, call.end_byte))
+        argument = self._model_argument(call)
+        value = string_value(argument)
+        match = js.ctx.settings.models.lookup(value) if value is not None else None
+        mistral = match.entry.mistral if match is not None and match.entry is not None and match.entry.mistral else "<mistral model>"
+        name, package = provider.name, provider.package
+        if factory.mistral is None:
+            suggestion = f"no {package} equivalent: {js.text(call.child_by_field_name('function'))}() calls {factory.api}, which Mistral does not serve the same way"
+        else:
+            callee = f"{name}.{factory.mistral}" if factory.mistral else name
+            suggestion = f"use {callee}({quoted(mistral, js.quote)}) from {package}"
+        js.report(provider.code, call, call=js.text(call), suggestion=suggestion)
+
+    def _factory(self, call: Node, holder: Holder, method: str, function: Node) -> None:
+        """`provider("gpt-4o")` on a provider from createOpenAI()."""
+        js = self.js
+        if holder.elsewhere:
+            js.hands_off.append((call.start_byte, call.end_byte))
+            return
+        factory = js.facts.factories.get(method)
+        if factory is None:
+            return
+        argument = self._model_argument(call)
+        if factory.fix == "chat" and factory.code:
+            if js.report(factory.code, call, call=js.text(function) + "()", fixed=f"{js.text(function) if not method else js.text(function.child_by_field_name('object'))}.chat()"):
+                if method:
+                    prop = function.child_by_field_name("property")
+                    assert prop is not None
+                    js.edits.replace(prop.start_byte, prop.end_byte, "chat")
+                else:
+                    js.edits.insert(function.end_byte, ".chat")
+                js.ctx.rewrote(KIND, uses_os=False)
+        else:
+            surface = js.rules.surface(tuple(factory.api.split(".")) + ("create",))
+            if surface is not None and surface[0].code and surface[0].code.startswith("MM40") and surface[0].status != "compatible":
+                api = surface[0]
+                js.report(api.code, call, call=js.text(function), api=api.dotted, openai_path=api.openai_path,
+                          mistral_path=api.mistral_path or "none", advice=api.advice)
+        value = string_value(argument)
+        if argument is not None and value is not None:
+            match = js.ctx.settings.models.lookup(value)
+            if match is not None:
+                js.claimed.add(argument.start_byte)
+                rewrite_model(js, argument, match, Role("assign"))

@@ -1,0 +1,278 @@
+"""Client constructions: `new OpenAI({...})`, `createOpenAI({...})`, `new ChatOpenAI({...})`.
+
+The options object is edited in place: a literal key becomes an env read (MM102), an
+OpenAI base URL becomes an env read defaulting to Mistral (MM101), a missing key or base
+URL is added (MM103). A client pointed at another host is left alone (MM105), and so are
+the models of everything it is asked for. What the construction builds is remembered by
+the variable or `this.` member it is stored in, for the call checks.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from migrator.endpoints import classify_url
+from migrator.envnames import renamed_variable
+from migrator.javascript.facts import ClientKind
+from migrator.javascript.source import string_value
+from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.values import env_read, has_spread, lookup, properties, unwrap
+from migrator.secrets import looks_like_secret, mask
+
+CONNECTION = "client settings"
+KEYS = "API keys"
+
+
+def constructed_kind(js: JsFile, node: Node) -> ClientKind | None:
+    new = node.type == "new_expression"
+    callee = node.child_by_field_name("constructor" if new else "function")
+    return js.facts.client_kind(js.resolver.target(callee), new)
+
+
+def _label(js: JsFile, node: Node) -> str:
+    callee = node.child_by_field_name("constructor") or node.child_by_field_name("function")
+    name = js.text(callee) if callee is not None else "client"
+    return f"new {name}()" if node.type == "new_expression" else f"{name}()"
+
+
+def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
+    """Remember where the built value is stored: `const c = ...`, `this.c = ...`, a field."""
+    js.built[(node.start_byte, node.end_byte)] = holder
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "await_expression", "as_expression"):
+        parent = parent.parent
+    if parent is None:
+        return
+    target = None
+    if parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression":
+        target = parent.child_by_field_name("left")
+    elif parent.type == "public_field_definition":
+        name = parent.child_by_field_name("name")
+        if name is not None and name.text:
+            js.members[name.text.decode()] = holder
+        return
+    if target is None:
+        return
+    if target.type == "identifier" and target.text:
+        js.names[target.text.decode()] = holder
+    elif target.type == "member_expression":
+        obj, prop = target.child_by_field_name("object"), target.child_by_field_name("property")
+        if obj is not None and obj.type == "this" and prop is not None and prop.text:
+            js.members[prop.text.decode()] = holder
+
+
+def _secret_constant(js: JsFile, identifier: Node) -> tuple[str, int] | None:
+    """`const KEY = "sk-..."` for an identifier used as the key: its value and line."""
+    name = identifier.text
+    for declarator in js.declarators:
+        target = declarator.child_by_field_name("name")
+        if target is not None and target.text == name:
+            value = string_value(declarator.child_by_field_name("value"))
+            if value is not None:
+                return value, js.source.point(declarator.start_byte).line
+    return None
+
+
+class Construction:
+    def __init__(self, js: JsFile, node: Node, kind: ClientKind) -> None:
+        self.js = js
+        self.node = node
+        self.kind = kind
+        arguments = node.child_by_field_name("arguments")
+        self.arguments = arguments
+        args = arguments.named_children if arguments is not None else []
+        self.options = unwrap(args[0]) if args else None
+        self.elsewhere = False
+
+    def run(self) -> None:
+        js, kind = self.js, self.kind
+        if kind.kind == "manual":
+            js.hands_off.append((self.node.start_byte, self.node.end_byte))
+            name = js.text(self.node.child_by_field_name("constructor") or self.node)
+            if kind.code == "MM107":
+                js.report(kind.code, self.node, client=name, plain=kind.plain)
+            else:
+                js.report(kind.code, self.node, framework=name, advice=kind.advice)
+            return
+        options = self.options
+        if options is not None and options.type != "object":
+            js.report("MM108", options, keyword=f"{_label(js, self.node)} options")
+            self._remember()
+            return
+        self._base_url()
+        if not self.elsewhere:
+            self._api_key()
+            additions = self._missing() + self._default_model()
+            if additions:
+                from migrator.javascript.objects import add_properties
+
+                add_properties(self.js, self.arguments, self.options, additions)
+            self._review()
+        else:
+            js.hands_off.append((self.node.start_byte, self.node.end_byte))
+        self._remember()
+
+    def _remember(self) -> None:
+        if self.kind.returns:
+            _holder_of(self.js, self.node, Holder(self.kind.returns, self.elsewhere))
+
+    def _find(self, paths: tuple[str, ...]) -> tuple[str, Node] | None:
+        if self.options is None:
+            return None
+        for path in paths:
+            value = lookup(self.options, path)
+            if value is not None:
+                return path, value
+        return None
+
+    # -- base URL ---------------------------------------------------------------------
+    def _base_url(self) -> None:
+        js = self.js
+        found = self._find(self.kind.base_url)
+        if found is None:
+            return
+        path, value = found
+        key = path.rsplit(".", 1)[-1]
+        literal = string_value(value)
+        settings = js.ctx.settings
+        if literal is not None:
+            kind = classify_url(literal, settings.catalog.connection)
+            if kind == "other":
+                self.elsewhere = True
+                js.claimed.add(value.start_byte)
+                js.report("MM105", value, url=literal)
+            # an OpenAI URL is left to the string pass (MM101), which rewrites it alike
+            return
+        read = env_read(value, js.facts.env_objects)
+        if read is not None:
+            name, _ = read
+            connection = settings.catalog.connection
+            if name in connection.env_base_url or name == settings.base_url_env:
+                new = renamed_variable(name, settings) or name
+                if new != name and js.report("MM104", value, old=name, new=new):
+                    js.claimed.add(read[1].start_byte)
+                    js.edits.replace(value.start_byte, value.end_byte, js.env_default(new, settings.mistral_base_url))
+                    js.ctx.rewrote(CONNECTION, new, uses_os=False)
+            return
+        if unwrap(value) is not None and unwrap(value).type in ("binary_expression", "ternary_expression"):  # type: ignore[union-attr]
+            return  # `process.env.X ?? "https://..."`: the parts are rewritten on their own
+        js.report("MM108", value, keyword=key)
+
+    # -- API key ----------------------------------------------------------------------
+    def _api_key(self) -> None:
+        js = self.js
+        found = self._find(self.kind.api_key)
+        if found is None:
+            return
+        path, value = found
+        key = path.rsplit(".", 1)[-1]
+        settings = js.ctx.settings
+        literal = string_value(value)
+        if literal is not None:
+            js.claimed.add(value.start_byte)
+            if literal:
+                js.ctx.secrets.add(literal)
+            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
+                return
+            js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
+            js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
+            return
+        if env_read(value, js.facts.env_objects) is not None:
+            return  # renamed by the env pass
+        plain = unwrap(value)
+        if plain is not None and plain.type == "identifier":
+            constant = _secret_constant(js, plain)
+            if constant is not None and looks_like_secret(constant[0]):
+                js.ctx.secrets.add(constant[0])
+                js.report("MM114", value, keyword=key, secret=mask(constant[0]), line=constant[1], env=settings.api_key_env)
+                return
+        if plain is not None and plain.type in ("binary_expression", "ternary_expression"):
+            return
+        js.report("MM108", value, keyword=key)
+
+    # -- what is missing ----------------------------------------------------------------
+    def _missing(self) -> list[tuple[str, str]]:
+        js, kind = self.js, self.kind
+        settings = js.ctx.settings
+        missing: list[tuple[str, str]] = []
+        if kind.api_key and self._find(kind.api_key) is None:
+            missing.append((kind.api_key[0], js.env_read(settings.api_key_env)))
+        if kind.base_url and self._find(kind.base_url) is None:
+            missing.append((kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url)))
+        if not missing:
+            return []
+        names = " and ".join(p.rsplit(".", 1)[-1] for p, _ in missing)
+        if self.options is not None and has_spread(self.options):
+            js.report("MM108", self.options, keyword=f"{names} (spread options)")
+            return []
+        if not js.report("MM103", self.node, client=_label(js, self.node), missing=names, added=names):
+            return []
+        js.ctx.rewrote(CONNECTION, settings.api_key_env, uses_os=False)
+        js.ctx.env_vars.add(settings.base_url_env)
+        return missing
+
+    def _default_model(self) -> list[tuple[str, str]]:
+        js, kind = self.js, self.kind
+        if not kind.default_model or not kind.model or self._find(kind.model) is not None:
+            return []
+        match = js.ctx.settings.models.lookup(kind.default_model)
+        if match is None or not match.rewritable or match.entry is None:
+            return []
+        if self.options is not None and has_spread(self.options):
+            return []
+        entry = match.entry
+        name = js.text(self.node.child_by_field_name("constructor") or self.node)
+        if not js.report("MM209", self.node, framework=name, keyword=kind.model[0], openai=kind.default_model,
+                         mistral=entry.mistral, env=entry.env):
+            return []
+        js.ctx.rewrote("model ids", entry.env, uses_os=False)
+        return [(kind.model[0], js.env_default(entry.env, entry.mistral))]
+
+    def _review(self) -> None:
+        js = self.js
+        if self.options is None or not self.kind.review:
+            return
+        name = js.text(self.node.child_by_field_name("constructor") or self.node)
+        for key, value in properties(self.options).items():
+            review = self.kind.review.get(key)
+            if review is not None:
+                js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
+
+
+def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
+    for node in nodes:
+        kind = constructed_kind(js, node)
+        if kind is not None:
+            Construction(js, node, kind).run()
+
+
+def propagate_holders(js: JsFile, declarators: list[Node]) -> None:
+    """`const api = debug ? debugClient : client`, `const c = client`: the alias holds what
+    every branch holds, when they all agree."""
+    from migrator.javascript.values import branches
+
+    for declarator in declarators:
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        if name is None or name.type != "identifier" or not name.text or value is None:
+            continue
+        if name.text.decode() in js.names:
+            continue
+        options = branches(value)
+        if options and unwrap(value) is not None and unwrap(value).type == "binary_expression":  # type: ignore[union-attr]
+            plain = unwrap(value)
+            assert plain is not None
+            options = [n for n in (plain.child_by_field_name("left"), plain.child_by_field_name("right")) if n is not None]
+        held = []
+        for option in options:
+            option = unwrap(option)
+            if option is None or option.type != "identifier" or not option.text:
+                break
+            holder = js.names.get(option.text.decode())
+            if holder is None:
+                break
+            held.append(holder)
+        else:
+            if held and all(h == held[0] for h in held):
+                js.names[name.text.decode()] = held[0]

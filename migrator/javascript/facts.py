@@ -1,0 +1,103 @@
+"""`rules/javascript.toml`, read once: how the migration is spelled in JS/TS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from migrator.catalog import read_toml
+from migrator.rules_dir import rules_dir
+
+
+@dataclass(frozen=True)
+class Review:
+    code: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class ClientKind:
+    name: str
+    callables: frozenset[str]
+    new: bool
+    kind: str  # "client" | "manual"
+    api_key: tuple[str, ...] = ()
+    base_url: tuple[str, ...] = ()
+    model: tuple[str, ...] = ()
+    default_model: str = ""
+    returns: str = ""
+    code: str = ""
+    advice: str = ""
+    plain: str = ""
+    review: dict[str, Review] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Factory:
+    method: str
+    api: str
+    fix: str = ""
+    code: str = ""
+    mistral: str | None = None  # None: @ai-sdk/mistral has no equivalent
+
+
+@dataclass(frozen=True)
+class Provider:
+    target: str
+    code: str
+    package: str
+    name: str
+
+
+@dataclass(frozen=True)
+class JsFacts:
+    env_read: str
+    env_with_default: str
+    env_objects: frozenset[str]
+    model_keys: frozenset[str]
+    camel_resources: bool
+    clients: tuple[ClientKind, ...]
+    providers: dict[str, Provider]
+    factories: dict[str, Factory]
+
+    def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
+        if target is None:
+            return None
+        for kind in self.clients:
+            if target in kind.callables and kind.new == new:
+                return kind
+        return None
+
+
+def _client(name: str, data: dict[str, Any]) -> ClientKind:
+    review = {key: Review(value["code"], value["advice"]) for key, value in data.get("review", {}).items()}
+    return ClientKind(
+        name=name, callables=frozenset(data["callables"]), new=bool(data["new"]), kind=data["kind"],
+        api_key=tuple(data.get("api_key", ())), base_url=tuple(data.get("base_url", ())),
+        model=tuple(data.get("model", ())), default_model=data.get("default_model", ""),
+        returns=data.get("returns", ""), code=data.get("code", ""), advice=data.get("advice", ""),
+        plain=data.get("plain", ""), review=review,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_js_facts(directory: Path | None = None) -> JsFacts:
+    data = read_toml((directory or rules_dir()) / "javascript.toml")
+    return JsFacts(
+        env_read=data["env"]["read"],
+        env_with_default=data["env"]["with_default"],
+        env_objects=frozenset(data["env"]["objects"]),
+        model_keys=frozenset(data["models"]["keys"]),
+        camel_resources=data["resources"]["case"] == "camel",
+        clients=tuple(_client(name, entry) for name, entry in data["clients"].items()),
+        providers={
+            target: Provider(target, entry["code"], entry["package"], entry["name"])
+            for target, entry in data["providers"].items()
+        },
+        factories={
+            method: Factory(method, entry["api"], entry.get("fix", ""), entry.get("code", ""), entry.get("mistral"))
+            for method, entry in data["factories"].items()
+        },
+    )

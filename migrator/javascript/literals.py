@@ -1,0 +1,134 @@
+"""String literals in JS/TS: model ids and OpenAI URLs, rewritten where they choose the
+model or the endpoint, reported everywhere else (the rules of the Python pass)."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from migrator.endpoints import classify_url
+from migrator.envnames import renamed_variable
+from migrator.javascript.roles import NAMING, PLACES, Role, describe, needs_parentheses, role_of
+from migrator.javascript.source import quote_of, quoted, string_value
+from migrator.javascript.state import JsFile
+from migrator.javascript.values import env_read
+from migrator.modelmap import ModelMatch
+
+MODELS = "model ids"
+URLS = "base URLs"
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
+
+
+def _replace(js: JsFile, node: Node, text: str) -> None:
+    if needs_parentheses(node):
+        text = f"({text})"
+    js.edits.replace(node.start_byte, node.end_byte, text)
+
+
+def _chooses_model(js: JsFile, role: Role) -> bool:
+    if role.kind in NAMING:
+        return True
+    return role.kind == "dict-value" and role.name in js.facts.model_keys
+
+
+def _mapped(match: ModelMatch) -> str:
+    return match.entry.mistral if match.entry and match.entry.mistral else "none"
+
+
+def report_unrewritable(js: JsFile, node: Node, match: ModelMatch) -> None:
+    entry = match.entry
+    if match.kind == "unmapped":
+        js.report("MM202", node, openai=match.text, review=entry.review if entry else "")
+    elif match.kind == "fine_tune":
+        js.report("MM204", node, openai=match.text, base=match.openai_id, mistral=_mapped(match))
+    else:
+        js.report("MM203", node, openai=match.text)
+
+
+def rewrite_model(js: JsFile, node: Node, match: ModelMatch, role: Role) -> None:
+    """`model: "gpt-4o"` -> `model: process.env.MISTRAL_LARGE_MODEL ?? "mistral-large-latest"`."""
+    entry = match.entry
+    if not match.rewritable or entry is None:
+        report_unrewritable(js, node, match)
+        return
+    fallback_of = env_read(role.other, js.facts.env_objects) if role.kind == "fallback" else None
+    env = entry.env
+    if fallback_of is not None:  # process.env.OPENAI_MODEL ?? "gpt-4o": the read keeps its variable
+        env = renamed_variable(fallback_of[0], js.ctx.settings) or fallback_of[0]
+    if not js.report("MM201", node, openai=match.text, mistral=entry.mistral, env=env):
+        return
+    if entry.review:
+        js.report("MM205", node, openai=match.text, mistral=entry.mistral, review=entry.review)
+    if fallback_of is not None:
+        js.edits.replace(node.start_byte, node.end_byte, quoted(entry.mistral, quote_of(node)))
+    else:
+        _replace(js, node, js.env_default(entry.env, entry.mistral))
+    js.ctx.rewrote(MODELS, env, uses_os=False)
+
+
+def model_literal(js: JsFile, node: Node, match: ModelMatch) -> None:
+    role = role_of(node)
+    if role.kind == "directive":
+        return
+    if _chooses_model(js, role):
+        rewrite_model(js, node, match, role)
+        return
+    if role.kind in PLACES:
+        js.report("MM206", node, openai=match.text, place=PLACES[role.kind], mistral=_mapped(match))
+    elif match.kind == "unknown" and role.kind in ("positional", "dict-value", "other", "jsx"):
+        return  # an id-shaped string somewhere we cannot interpret: too weak to flag
+    else:
+        js.report("MM207", node, openai=match.text, place=describe(role), mistral=_mapped(match))
+
+
+def url_literal(js: JsFile, node: Node, value: str) -> None:
+    """An OpenAI URL outside a client's options: a constant is rewritten, a fetch is reported."""
+    kind = classify_url(value, js.ctx.settings.catalog.connection)
+    if kind in (None, "other", "mistral"):
+        return
+    role = role_of(node)
+    if kind == "endpoint" or role.kind not in NAMING | {"dict-value"}:
+        js.report("MM109", node, url=value)
+        return
+    settings = js.ctx.settings
+    fallback_of = env_read(role.other, js.facts.env_objects) if role.kind == "fallback" else None
+    env = settings.base_url_env
+    if fallback_of is not None:
+        env = renamed_variable(fallback_of[0], settings) or fallback_of[0]
+    if not js.report("MM101", node, url=value, env=env, default=settings.mistral_base_url):
+        return
+    if fallback_of is not None:
+        js.edits.replace(node.start_byte, node.end_byte, quoted(settings.mistral_base_url, quote_of(node)))
+    else:
+        _replace(js, node, js.env_default(env, settings.mistral_base_url))
+    js.ctx.rewrote(URLS, env, uses_os=False)
+
+
+def template_ids(js: JsFile, node: Node) -> None:
+    """Ids inside a template literal with `${}`: reported, never rewritten."""
+    for part in node.named_children:
+        if part.type != "string_fragment" or not part.text:
+            continue
+        for token in _TOKEN.findall(part.text.decode("utf-8", errors="replace")):
+            token = token.rstrip("-_.:")
+            match = js.ctx.settings.models.lookup(token)
+            if match is not None and match.kind != "unknown":
+                js.report("MM207", node, openai=token, place="inside a template literal", mistral=_mapped(match))
+
+
+def scan_strings(js: JsFile, strings: list[Node]) -> None:
+    models = js.ctx.settings.models
+    for node in strings:
+        if node.start_byte in js.claimed or js.is_hands_off(node):
+            continue
+        value = string_value(node)
+        if value is None:
+            if node.type == "template_string":
+                template_ids(js, node)
+            continue
+        match = models.lookup(value)
+        if match is not None:
+            model_literal(js, node, match)
+        elif value.startswith("http"):
+            url_literal(js, node, value)

@@ -1,0 +1,142 @@
+"""The JS/TS pass over one file: bytes in, new bytes and findings out; never raises for a
+bad file. The rules run in a fixed order (constructions, calls, env reads, literals), each
+claiming the nodes it dealt with, so that a literal a client rule rewrote is not seen
+again by the literal rules."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from tree_sitter import Node
+
+from migrator.callrules import load_call_rules
+from migrator.findings import Finding
+from migrator.javascript.bindings import Resolver, collect_bindings
+from migrator.javascript.calls import CallChecker
+from migrator.javascript.clients import propagate_holders, scan_constructions
+from migrator.javascript.edits import OverlappingEdits
+from migrator.javascript.envreads import scan_env_reads
+from migrator.javascript.facts import load_js_facts
+from migrator.javascript.literals import scan_strings
+from migrator.javascript.source import Source, house_quote
+from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.suppress import find_js_suppressions
+from migrator.javascript.syntax import error_reason, first_error, grammar_of, parse, walk
+from migrator.pipeline import FileResult, tool_finding, unused_suppressions
+from migrator.python.context import FileContext
+from migrator.settings import Settings
+from migrator.suppressions import code_filter
+
+_COLLECTED = frozenset({
+    "import_statement", "variable_declarator", "new_expression", "call_expression", "string",
+    "template_string", "member_expression", "subscript_expression", "comment",
+    "required_parameter", "optional_parameter", "public_field_definition",
+})
+_LOCAL_PREFIXES = (".", "@/", "~/", "#")
+
+
+def _collect(root: Node) -> dict[str, list[Node]]:
+    found: dict[str, list[Node]] = {kind: [] for kind in _COLLECTED}
+    for node in walk(root):
+        if node.type in _COLLECTED:
+            found[node.type].append(node)
+    return found
+
+
+def _type_target(js: JsFile, annotation: Node | None) -> str | None:
+    if annotation is None or not annotation.named_children:
+        return None
+    spelled = annotation.named_children[0]
+    if spelled.type == "type_identifier" and spelled.text:
+        return js.resolver.bindings.get(spelled.text.decode())
+    if spelled.type == "nested_type_identifier" and spelled.text:
+        head, _, tail = spelled.text.decode().partition(".")
+        base = js.resolver.bindings.get(head)
+        return f"{base}.{tail}" if base else None
+    return None
+
+
+def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
+    """`client: OpenAI` parameters and `private client: OpenAI` fields."""
+    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["public_field_definition"]:
+        kind = js.facts.client_kind(_type_target(js, node.child_by_field_name("type")), True)
+        if kind is None or kind.kind != "client" or not kind.returns:
+            continue
+        name = node.child_by_field_name("pattern") or node.child_by_field_name("name")
+        if name is None or not name.text:
+            continue
+        holders = js.members if node.type == "public_field_definition" else js.typed
+        holders.setdefault(name.text.decode(), Holder(kind.returns))
+
+
+def _local_imports(js: JsFile) -> None:
+    for local, target in js.resolver.bindings.items():
+        if target.startswith(_LOCAL_PREFIXES):
+            js.local_imports.add(local)
+
+
+def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileResult:
+    result = FileResult(Path(display), display, original=data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        result.findings.append(tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})"))
+        return result
+    tree = parse(data, grammar_of(display))
+    source = Source(data)
+    broken = first_error(tree.root_node)
+    if broken is not None:
+        where = source.point(broken.start_byte)
+        result.findings.append(tool_finding(display, "MM901", settings, f"syntax error at line {where.line}, column {where.column + 1}: {error_reason(broken, data)}", where.line, where.column + 1))
+        return result
+    try:
+        return _migrate(data, display, settings, source, tree.root_node, result)
+    except Exception as error:  # one file's internal failure must not end the run
+        result.error = traceback.format_exc()
+        result.findings = [tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")]
+        result.new = None
+        return result
+
+
+def _migrate(data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult) -> FileResult:
+    nodes = _collect(root)
+    ctx = FileContext(
+        settings=settings, path=display, ignores=find_js_suppressions(source, nodes["comment"]),
+        enabled=code_filter(settings, display), language="javascript",
+    )
+    grammar = grammar_of(display)
+    js = JsFile(
+        source=source, ctx=ctx, facts=load_js_facts(), rules=load_call_rules(),
+        resolver=Resolver(collect_bindings(nodes["import_statement"] + nodes["variable_declarator"])),
+        typescript=grammar != "javascript", quote=house_quote(root),
+        declarators=nodes["variable_declarator"],
+    )
+    _local_imports(js)
+    _typed_holders(js, nodes)
+    scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
+    propagate_holders(js, nodes["variable_declarator"])
+    checker = CallChecker(js)
+    for call in nodes["call_expression"]:
+        checker.check(call)
+    scan_env_reads(js, nodes["member_expression"] + nodes["subscript_expression"])
+    scan_strings(js, nodes["string"] + nodes["template_string"])
+    try:
+        new = js.edits.apply(data)
+    except OverlappingEdits as error:
+        ctx.findings.append(tool_finding(display, "MM903", settings, str(error)))
+        new = data
+    if new != data:
+        again = parse(new, grammar)
+        if first_error(again.root_node) is not None:
+            ctx.findings.append(tool_finding(
+                display, "MM903", settings, "the rewritten file would not parse, so it was left unchanged"))
+            new = data
+    result.new = new if new != data else None
+    findings: list[Finding] = ctx.findings + unused_suppressions(ctx)
+    result.findings = sorted(findings, key=lambda f: (f.line, f.column, f.code))
+    result.anchors = ctx.anchors
+    result.rewrites = ctx.rewrites
+    result.env_vars = ctx.env_vars
+    result.secrets = ctx.secrets
+    return result

@@ -1,0 +1,135 @@
+"""What a string literal is doing where it stands, in JS/TS: the same questions as
+`migrator.python.roles` ("does it choose the model, or is it compared, looked up,
+combined?"), asked of tree-sitter's node types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from migrator.javascript.values import key_name
+
+# Positions where the rewrite may put `a ?? b` without parentheses.
+_SAFE_PARENTS = frozenset({
+    "pair", "variable_declarator", "assignment_expression", "assignment_pattern",
+    "required_parameter", "optional_parameter", "public_field_definition", "arguments", "array",
+    "parenthesized_expression", "return_statement", "arrow_function", "ternary_expression",
+    "spread_element", "jsx_expression",
+})
+_COMPARE = frozenset({"===", "!==", "==", "!="})
+
+NAMING = frozenset({"assign", "param-default", "fallback"})
+PLACES = {
+    "compare": "a comparison",
+    "membership": "a membership test",
+    "dict-key": "an object key",
+    "match": "a switch case",
+    "subscript": "a lookup key",
+    "prefix-test": "a prefix test",
+    "literal-type": "a TypeScript literal type",
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str
+    name: str | None = None  # object key or method name
+    call: Node | None = None
+    other: Node | None = None  # the left side of a fallback
+
+
+def needs_parentheses(node: Node) -> bool:
+    """Whether `a ?? b` put in place of `node` must be parenthesised (`x || (a ?? b)`)."""
+    parent = node.parent
+    if parent is None:
+        return True
+    if parent.type in _SAFE_PARENTS:
+        return parent.type == "ternary_expression" and parent.child_by_field_name("condition") == node
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return not (operator is not None and operator.text == b"??")
+    return True
+
+
+def role_of(node: Node) -> Role:
+    parent = node.parent
+    if parent is None:
+        return Role("other")
+    kind = parent.type
+    if kind == "literal_type" or (kind == "union_type"):
+        return Role("literal-type")
+    if kind in ("as_expression", "satisfies_expression"):
+        return Role("typed")
+    if kind == "pair":
+        if parent.child_by_field_name("key") == node:
+            return Role("dict-key")
+        return Role("dict-value", key_name(parent))
+    if kind == "variable_declarator" or kind == "public_field_definition":
+        return Role("assign") if parent.child_by_field_name("value") == node else Role("other")
+    if kind == "assignment_expression":
+        return Role("assign") if parent.child_by_field_name("right") == node else Role("other")
+    if kind == "assignment_pattern" or kind in ("required_parameter", "optional_parameter"):
+        return Role("param-default")
+    if kind == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        op = operator.text.decode() if operator is not None and operator.text else ""
+        if op in _COMPARE:
+            return Role("compare")
+        if op in ("??", "||") and parent.child_by_field_name("right") == node:
+            return Role("fallback", op, other=parent.child_by_field_name("left"))
+        if op == "+":
+            return Role("concat")
+        return Role("other")
+    if kind == "switch_case":
+        return Role("match")
+    if kind == "subscript_expression":
+        return Role("subscript")
+    if kind == "array":
+        holder = parent.parent
+        if holder is not None and holder.type == "member_expression":
+            prop = holder.child_by_field_name("property")
+            if prop is not None and prop.text in (b"includes", b"indexOf", b"has"):
+                return Role("membership")
+        return Role("container")
+    if kind == "arguments":
+        call = parent.parent
+        function = call.child_by_field_name("function") if call is not None else None
+        method = None
+        if function is not None and function.type == "member_expression":
+            prop = function.child_by_field_name("property")
+            method = prop.text.decode() if prop is not None and prop.text else None
+        if method in ("startsWith", "endsWith"):
+            return Role("prefix-test", method, call)
+        if method in ("includes", "has", "indexOf"):
+            return Role("membership", method, call)
+        index = [c.id for c in parent.named_children].index(node.id)
+        return Role("positional", method, call, None) if index >= 0 else Role("other")
+    if kind == "jsx_attribute":
+        return Role("jsx")
+    if kind == "expression_statement":
+        return Role("directive")
+    if kind == "ternary_expression" and parent.child_by_field_name("condition") != node:
+        inner = role_of(parent)
+        return inner if inner.kind != "fallback" else Role("other")
+    if kind == "parenthesized_expression":
+        return role_of(parent)
+    return Role("other")
+
+
+def describe(role: Role) -> str:
+    if role.kind in PLACES:
+        return PLACES[role.kind]
+    if role.kind == "dict-value":
+        return f"as the value of key {role.name!r}" if role.name else "as an object value"
+    if role.kind == "positional":
+        return "passed as an argument"
+    if role.kind == "container":
+        return "in an array"
+    if role.kind == "concat":
+        return "in a concatenation"
+    if role.kind == "jsx":
+        return "in a JSX attribute"
+    if role.kind == "typed":
+        return "under a TypeScript `as`/`satisfies`"
+    return "in an expression the tool does not rewrite"

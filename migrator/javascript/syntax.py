@@ -1,0 +1,74 @@
+"""Reading JS/TS with tree-sitter: which grammar a file takes, and where it is broken.
+
+tree-sitter is an error-recovering parser: it always returns a tree. A tree with an
+ERROR or MISSING node is treated as unparsable (MM901), so no edit is ever made on a
+guess about what the author meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import tree_sitter
+
+GRAMMARS = {
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+}
+JS_SUFFIXES = tuple(GRAMMARS)
+
+
+@lru_cache(maxsize=None)
+def parser_for(grammar: str) -> tree_sitter.Parser:
+    if grammar == "javascript":
+        import tree_sitter_javascript
+
+        language = tree_sitter.Language(tree_sitter_javascript.language())
+    else:
+        import tree_sitter_typescript
+
+        pointer = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
+        language = tree_sitter.Language(pointer)
+    return tree_sitter.Parser(language)
+
+
+def grammar_of(name: str) -> str:
+    """The grammar for a file name; `.d.ts` and friends are plain TypeScript."""
+    for suffix, grammar in GRAMMARS.items():
+        if name.endswith(suffix):
+            return grammar
+    return "javascript"
+
+
+def parse(data: bytes, grammar: str) -> tree_sitter.Tree:
+    return parser_for(grammar).parse(data)
+
+
+def walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """Every node below `root` in source order, with a cursor (no per-level lists)."""
+    cursor = root.walk()
+    while True:
+        yield cursor.node  # type: ignore[misc]
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The first ERROR or MISSING node, or None for a clean tree."""
+    if not root.has_error:
+        return None
+    for node in walk(root):
+        if node.is_error or node.is_missing:
+            return node
+    return root
+
+
+def error_reason(node: tree_sitter.Node, data: bytes) -> str:
+    if node.is_missing:
+        return f"expected {node.type!r} here"
+    snippet = data[node.start_byte:node.end_byte].split(b"\n", 1)[0][:40].decode("utf-8", "replace").strip()
+    return f"unexpected {snippet!r}" if snippet else "unexpected end of input"
