@@ -6,6 +6,8 @@ fact update is a data edit. Files are read with tomlkit (the project's one TOML 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +45,11 @@ class Rule:
             template = template.replace(f"{{{name}}}=", f"{{{name}}}")
         template = template.replace("**{kwargs}", "{kwargs}")  # `...options` in JS
         template = template.replace("`# mistral-migrate:", "`// mistral-migrate:")
-        return template.format(**fields)
+        # advice written for Python names keyword arguments (`max_tokens=`): in JS, the name
+        return _KEYWORD_MENTION.sub(r"\1", template.format(**fields))
+
+
+_KEYWORD_MENTION = re.compile(r"\b([a-z][a-z0-9_]*)=(?=[\s,;:)`]|$)")
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,9 @@ def unused_suppressions(ctx: FileContext) -> list[Finding]:
         what = f"ignore[{', '.join(unused)}]" if unused else "ignore"
         found.append(Finding(
             ctx.path, suppression.line, suppression.column, suppression.line, suppression.end_column,
-            UNUSED_SUPPRESSION, rule.severity, rule.format(suppression=what), rule.fixable,
+            UNUSED_SUPPRESSION, rule.severity,
+            rule.format_js(suppression=what) if ctx.language == "javascript" else rule.format(suppression=what),
+            rule.fixable,
         ))
     return found
 

@@ -234,7 +234,8 @@ class Construction:
         js = self.js
         if self.options is None or not self.kind.review:
             return
-        name = js.text(self.node.child_by_field_name("constructor") or self.node)
+        callee = self.node.child_by_field_name("constructor") or self.node.child_by_field_name("function")
+        name = js.text(callee or self.node)
         for key, value in properties(self.options).items():
             review = self.kind.review.get(key)
             if review is not None:
@@ -249,10 +250,12 @@ def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
 
 
 def propagate_holders(js: JsFile, declarators: list[Node]) -> None:
-    """`const api = debug ? debugClient : client`, `const c = client`: the alias holds what
-    every branch holds, when they all agree."""
+    """`const api = debug ? debugClient : client`, `const fast = client.withOptions(...)`,
+    `const c = client`: the new name holds what every branch holds, when they all agree."""
+    from migrator.javascript.calls import CallChecker
     from migrator.javascript.values import branches
 
+    checker = CallChecker(js)
     for declarator in declarators:
         name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
         if name is None or name.type != "identifier" or not name.text or value is None:
@@ -260,19 +263,9 @@ def propagate_holders(js: JsFile, declarators: list[Node]) -> None:
         if name.text.decode() in js.names:
             continue
         options = branches(value)
-        if options and unwrap(value) is not None and unwrap(value).type == "binary_expression":  # type: ignore[union-attr]
-            plain = unwrap(value)
-            assert plain is not None
+        plain = unwrap(value)
+        if plain is not None and plain.type == "binary_expression":
             options = [n for n in (plain.child_by_field_name("left"), plain.child_by_field_name("right")) if n is not None]
-        held = []
-        for option in options:
-            option = unwrap(option)
-            if option is None or option.type != "identifier" or not option.text:
-                break
-            holder = js.names.get(option.text.decode())
-            if holder is None:
-                break
-            held.append(holder)
-        else:
-            if held and all(h == held[0] for h in held):
-                js.names[name.text.decode()] = held[0]
+        held = [checker.holder(option) for option in options]
+        if held and all(h is not None and h == held[0] for h in held):
+            js.names[name.text.decode()] = held[0]  # type: ignore[assignment]

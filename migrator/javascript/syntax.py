@@ -70,5 +70,7 @@ def first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
 def error_reason(node: tree_sitter.Node, data: bytes) -> str:
     if node.is_missing:
         return f"expected {node.type!r} here"
-    snippet = data[node.start_byte:node.end_byte].split(b"\n", 1)[0][:40].decode("utf-8", "replace").strip()
-    return f"unexpected {snippet!r}" if snippet else "unexpected end of input"
+    snippet = data[node.start_byte:node.end_byte].split(b"\n", 1)[0][:30].decode("utf-8", "replace").strip()
+    if not snippet:
+        return "unexpected end of input"
+    return f"the code from here on does not parse ({snippet!r}...)"
