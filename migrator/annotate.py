@@ -25,7 +25,7 @@ from migrator.secrets import redact
 
 TAG = "TODO(mistral-migrate):"
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_EXISTING = re.compile(rb"#\s*TODO\(mistral-migrate\):\s*(MM\d+)")
+_EXISTING = re.compile(rb"(?:#|//)\s*TODO\(mistral-migrate\):\s*(MM\d+)")
 _INDENT = re.compile(rb"[ \t]*")
 
 
@@ -102,32 +102,46 @@ def _sites(findings: Sequence[Finding], anchors: dict[Finding, int]) -> dict[int
     return sites
 
 
-def _existing_codes(lines: Sequence[bytes], index: int) -> set[str]:
+def _existing_codes(lines: Sequence[bytes], index: int, prefix: bytes = b"#") -> set[str]:
     """Codes already in TODO comments in the comment block directly above line `index`."""
     codes: set[str] = set()
     above = index - 1
-    while above >= 0 and lines[above].lstrip().startswith(b"#"):
+    while above >= 0 and lines[above].lstrip().startswith(prefix):
         codes.update(match.decode() for match in _EXISTING.findall(lines[above]))
         above -= 1
     return codes
 
 
-def _comment(code: str, findings: Sequence[Finding], secrets: set[str]) -> str:
+def _comment(code: str, findings: Sequence[Finding], secrets: set[str], prefix: str = "#") -> str:
     message = " ".join(redact(findings[0].message, secrets).split())
     more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
-    return f"# {TAG} {code} {message}{more}"
+    return f"{prefix} {TAG} {code} {message}{more}"
 
 
 def annotate(
     original: bytes, fixed: bytes, findings: Sequence[Finding], anchors: dict[Finding, int],
     secrets: set[str] = frozenset(),  # type: ignore[assignment]
+    grammar: str | None = None,
 ) -> bytes:
-    """The fixed bytes with a TODO comment above every statement still to review."""
+    """The fixed bytes with a TODO comment above every statement still to review.
+    `grammar` names a JS/TS grammar (`//` comments, statements found by tree-sitter);
+    None is Python."""
     sites = _sites(findings, anchors)
     if not sites:
         return fixed
+    if grammar is not None:
+        from migrator.javascript.syntax import first_error, line_statement_starts, parse
+
+        annotated = _annotate(original, fixed, sites, secrets, line_statement_starts(fixed, grammar), "//")
+        return annotated if first_error(parse(annotated, grammar).root_node) is None else fixed
+    return _annotate(original, fixed, sites, secrets, statement_starts(fixed), "#")
+
+
+def _annotate(
+    original: bytes, fixed: bytes, sites: dict[int, dict[str, list[Finding]]], secrets: set[str],
+    starts: set[int] | None, prefix: str,
+) -> bytes:
     before, after = split_lines(original), split_lines(fixed)
-    starts = statement_starts(fixed)
     mapping = line_map(before, after, starts)
     newline, encoding = newline_of(fixed), encoding_of(fixed)
     bom = codecs.BOM_UTF8 if fixed.startswith(codecs.BOM_UTF8) else b""
@@ -139,11 +153,11 @@ def annotate(
             continue
         target = _statement_at_or_before(mapping.get(anchor - 1, len(after)), starts)
         indent = _INDENT.match(before[anchor - 1].lstrip(codecs.BOM_UTF8)).group(0)
-        present = _existing_codes(after, target) if target <= len(after) else set()
+        present = _existing_codes(after, target, prefix.encode()) if target <= len(after) else set()
         for code, found in by_code.items():
             if code in present:
                 continue
-            text = _comment(code, found, secrets).encode(encoding, errors="backslashreplace")
+            text = _comment(code, found, secrets, prefix).encode(encoding, errors="backslashreplace")
             inserts.setdefault(target, []).append(indent + text + newline)
     if not inserts:
         return fixed

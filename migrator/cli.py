@@ -20,7 +20,7 @@ from migrator import __version__
 from migrator.annotate import annotate as annotate_review
 from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
-from migrator.discovery import repo_root
+from migrator.discovery import JS_SUFFIXES, repo_root
 from migrator.findings import Finding, severity_rank
 from migrator.pipeline import FileResult, process_file
 from migrator.report.console import make_console
@@ -52,6 +52,15 @@ from migrator.writer import (
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
 
+
+
+def js_grammar(path: Path) -> str | None:
+    """The tree-sitter grammar of a JS/TS file (for `fix --annotate`), None for Python."""
+    if path.suffix not in JS_SUFFIXES:
+        return None
+    from migrator.javascript.syntax import grammar_of
+
+    return grammar_of(path.name)
 
 def fail(message: str) -> None:
     click.echo(f"mistral-migrate: error: {message}", err=True)
@@ -288,7 +297,8 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
             verbose_traceback(result)
             if annotate and result.anchors:
                 fixed = result.new if result.new is not None else result.original
-                result.new = annotate_review(result.original, fixed, result.findings, result.anchors, result.secrets)
+                result.new = annotate_review(result.original, fixed, result.findings, result.anchors,
+                                             result.secrets, js_grammar(result.path))
             if result.changed and result.new is not None and write_one(result, written):
                 point_at_written_lines(result, settings)
     except KeyboardInterrupt:

@@ -30,6 +30,17 @@ def snake(name: str) -> str:
     return _CAMEL.sub(r"_\1", name).lower()
 
 
+def _literal_model(value: Node | None) -> bool:
+    """A literal id, or the migrated form `process.env.X ?? "<id>"` (so that a second run
+    says what the first said)."""
+    value = unwrap(value)
+    if value is not None and value.type == "binary_expression":
+        operator = value.child_by_field_name("operator")
+        if operator is not None and operator.text in (b"??", b"||"):
+            value = value.child_by_field_name("right")
+    return string_value(value) is not None
+
+
 def _number_text(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
@@ -138,7 +149,7 @@ class CallChecker:
         options = self._options(call)
         if api.skip_when_model_literal and options is not None and any(
             key_name(pair) in self.js.ctx.settings.catalog.connection.model_keywords
-            and string_value(pair.child_by_field_name("value")) is not None
+            and _literal_model(pair.child_by_field_name("value"))
             for pair in options.named_children if pair.type == "pair"
         ):
             return

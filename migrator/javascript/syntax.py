@@ -74,3 +74,19 @@ def error_reason(node: tree_sitter.Node, data: bytes) -> str:
     if not snippet:
         return "unexpected end of input"
     return f"the code from here on does not parse ({snippet!r}...)"
+
+
+def line_statement_starts(data: bytes, grammar: str) -> set[int]:
+    """0-based lines where a statement is the first thing on the line: where a comment
+    line can go above it without landing inside a string, template or JSX text."""
+    tree = parse(data, grammar)
+    starts: set[int] = set()
+    for node in walk(tree.root_node):
+        kind = node.type
+        if not (kind.endswith(("_statement", "_declaration")) or kind in ("public_field_definition", "method_definition")):
+            continue
+        row, column = node.start_point
+        line_start = node.start_byte - column
+        if not data[line_start:node.start_byte].strip(b" \t"):
+            starts.add(row)
+    return starts
