@@ -109,13 +109,21 @@ def _declares(scope: Node, name: bytes) -> bool:
     parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
     if parameters is not None and _binds(parameters, name):
         return True
+    if scope.type == "for_in_statement":  # for (const OpenAI of things)
+        left = scope.child_by_field_name("left")
+        if left is not None and _binds(left, name):
+            return True
+    children = list(scope.named_children)
     for child in scope.named_children:
+        if child.type == "export_statement":
+            children.extend(child.named_children)
+    for child in children:
         if child.type in _DECLARATIONS:
             for declarator in child.named_children:
                 target = declarator.child_by_field_name("name")
                 if target is not None and _binds(target, name):
                     return True
-        elif child.type in ("function_declaration", "class_declaration"):
+        elif child.type in ("function_declaration", "class_declaration", "generator_function_declaration"):
             own = child.child_by_field_name("name")
             if own is not None and own.text == name:
                 return True
@@ -134,6 +142,19 @@ def _binds(pattern: Node, name: bytes) -> bool:
         value = pattern.child_by_field_name("value")
         return value is not None and _binds(value, name)
     return any(_binds(child, name) for child in pattern.named_children)
+
+
+def declaring_scope(identifier: Node) -> int:
+    """The id of the scope whose declaration of this name the identifier refers to (the
+    module's when no enclosing function or block declares it): two variables that share a
+    spelling in different scopes are different variables."""
+    name = identifier.text or b""
+    node = identifier.parent
+    while node is not None and node.type != "program":
+        if node.type in _SCOPES and _declares(node, name):
+            return node.id
+        node = node.parent
+    return node.id if node is not None else -1
 
 
 def shadowed(identifier: Node) -> bool:

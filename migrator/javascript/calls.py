@@ -15,6 +15,7 @@ import re
 from tree_sitter import Node
 
 from migrator.callrules import ApiSurface, ParamRule
+from migrator.javascript.bindings import shadowed
 from migrator.javascript.facts import Provider
 from migrator.javascript.source import quoted, string_value
 from migrator.javascript.state import Holder, JsFile
@@ -61,12 +62,10 @@ class CallChecker:
         if node.type in ("new_expression", "call_expression") and (node.start_byte, node.end_byte) in js.built:
             return js.built[(node.start_byte, node.end_byte)]
         if node.type == "identifier" and node.text:
-            name = node.text.decode()
-            if name in js.names:
-                return js.names[name]
-            if name in js.typed:
-                return js.typed[name]
-            if name in js.local_imports:
+            variable = js.variable(node)
+            if variable in js.names:
+                return js.names[variable]
+            if variable[1] in js.local_imports and not shadowed(node):
                 return Holder("imported")
             return None
         if node.type == "member_expression":

@@ -56,7 +56,7 @@ def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
     if target is None:
         return
     if target.type == "identifier" and target.text:
-        js.names[target.text.decode()] = holder
+        js.names[js.variable(target)] = holder
     elif target.type == "member_expression":
         obj, prop = target.child_by_field_name("object"), target.child_by_field_name("property")
         if obj is not None and obj.type == "this" and prop is not None and prop.text:
@@ -82,7 +82,11 @@ class Construction:
         self.kind = kind
         arguments = node.child_by_field_name("arguments")
         self.arguments = arguments
-        args = arguments.named_children if arguments is not None else []
+        args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        # LangChain 1.x also takes the model first: new ChatOpenAI("gpt-4o", { ... })
+        self.model_first = args[0] if args and kind.model and string_value(args[0]) is not None else None
+        if self.model_first is not None:
+            args = args[1:]
         self.options = unwrap(args[0]) if args else None
         self.elsewhere = False
 
@@ -103,12 +107,13 @@ class Construction:
             return
         self._base_url()
         if not self.elsewhere:
+            self._model_first()
             self._api_key()
             additions = self._missing() + self._default_model()
             if additions:
                 from migrator.javascript.objects import add_properties
 
-                add_properties(self.js, self.arguments, self.options, additions)
+                add_properties(self.js, self.arguments, self.options, additions, after=self.model_first)
             self._review()
         else:
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
@@ -155,7 +160,18 @@ class Construction:
                     js.claimed.add(read[1].start_byte)
                     js.edits.replace(value.start_byte, value.end_byte, js.env_default(new, settings.mistral_base_url))
                     js.ctx.rewrote(CONNECTION, new, uses_os=False)
+            else:
+                # GROQ_BASE_URL, LLM_GATEWAY_URL: a deliberate choice of endpoint, not OpenAI's
+                self.elsewhere = True
+                js.report("MM108", value, keyword=f"{key} ({name})")
             return
+        plain = unwrap(value)
+        if plain is not None and plain.type == "template_string":
+            head = js.text(plain)[1:].split("${", 1)[0]
+            if classify_url(head, settings.catalog.connection) in ("other", None) and head.startswith("http"):
+                self.elsewhere = True
+                js.report("MM105", value, url=js.text(plain))
+                return
         if unwrap(value) is not None and unwrap(value).type in ("binary_expression", "ternary_expression"):  # type: ignore[union-attr]
             return  # `process.env.X ?? "https://..."`: the parts are rewritten on their own
         js.report("MM108", value, keyword=key)
@@ -182,6 +198,20 @@ class Construction:
         if env_read(value, js.facts.env_objects) is not None:
             return  # renamed by the env pass
         plain = unwrap(value)
+        if plain is not None and plain.type == "binary_expression":
+            right = plain.child_by_field_name("right")
+            literal = string_value(right)
+            if right is not None and literal is not None and looks_like_secret(literal):
+                # process.env.OPENAI_API_KEY || "sk-...": the key must leave the file
+                js.claimed.add(right.start_byte)
+                js.ctx.secrets.add(literal)
+                if js.report("MM102", right, secret=mask(literal), env=settings.api_key_env):
+                    read = env_read(plain.child_by_field_name("left"), js.facts.env_objects)
+                    if read is not None:
+                        js.claimed.add(read[1].start_byte)
+                    js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
+                    js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
+                return
         if plain is not None and plain.type == "identifier":
             constant = _secret_constant(js, plain)
             if constant is not None and looks_like_secret(constant[0]):
@@ -203,6 +233,13 @@ class Construction:
             missing.append((kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url)))
         if not missing:
             return []
+        for path, _ in missing:
+            outer = path.split(".")[0] if "." in path else None
+            holder = unwrap(properties(self.options).get(outer)) if outer and self.options is not None else None
+            if holder is not None and (holder.type != "object" or has_spread(holder)):
+                # configuration: config / { ...config }: what it holds is not visible here
+                js.report("MM108", holder, keyword=path)
+                return []
         names = " and ".join(p.rsplit(".", 1)[-1] for p, _ in missing)
         if self.options is not None and has_spread(self.options):
             js.report("MM108", self.options, keyword=f"{names} (spread options)")
@@ -213,9 +250,20 @@ class Construction:
         js.ctx.env_vars.add(settings.base_url_env)
         return missing
 
+    def _model_first(self) -> None:
+        if self.model_first is None:
+            return
+        from migrator.javascript.literals import rewrite_model
+        from migrator.javascript.roles import Role
+
+        match = self.js.ctx.settings.models.lookup(string_value(self.model_first) or "")
+        self.js.claimed.add(self.model_first.start_byte)
+        if match is not None:
+            rewrite_model(self.js, self.model_first, match, Role("assign"))
+
     def _default_model(self) -> list[tuple[str, str]]:
         js, kind = self.js, self.kind
-        if not kind.default_model or not kind.model or self._find(kind.model) is not None:
+        if not kind.default_model or not kind.model or self.model_first is not None or self._find(kind.model) is not None:
             return []
         match = js.ctx.settings.models.lookup(kind.default_model)
         if match is None or not match.rewritable or match.entry is None:
@@ -249,23 +297,38 @@ def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
             Construction(js, node, kind).run()
 
 
-def propagate_holders(js: JsFile, declarators: list[Node]) -> None:
+def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -> None:
     """`const api = debug ? debugClient : client`, `const fast = client.withOptions(...)`,
-    `const c = client`: the new name holds what every branch holds, when they all agree."""
+    `openai = globalThis.openai ?? new OpenAI()`, `private fast = this.ai.withOptions(...)`:
+    the new name holds what every branch holds, when they agree (a cache lookup on the
+    left of `??`/`||` is the singleton idiom, and does not disagree)."""
     from migrator.javascript.calls import CallChecker
     from migrator.javascript.values import branches
 
     checker = CallChecker(js)
+
+    def held(value: Node) -> Holder | None:
+        options = branches(value)
+        plain = unwrap(value)
+        if plain is not None and plain.type == "binary_expression":
+            left, right = plain.child_by_field_name("left"), plain.child_by_field_name("right")
+            options = [n for n in (left, right) if n is not None]
+            if left is not None and unwrap(left) is not None and unwrap(left).type in ("member_expression", "subscript_expression"):  # type: ignore[union-attr]
+                options = [right] if right is not None else []
+        found = [checker.holder(option) for option in options]
+        if found and all(h is not None and h == found[0] for h in found):
+            return found[0]
+        return None
+
     for declarator in declarators:
         name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
         if name is None or name.type != "identifier" or not name.text or value is None:
             continue
-        if name.text.decode() in js.names:
+        if js.variable(name) not in js.names and (holder := held(value)) is not None:
+            js.names[js.variable(name)] = holder
+    for field_node in fields:
+        name, value = field_node.child_by_field_name("name"), field_node.child_by_field_name("value")
+        if name is None or not name.text or value is None:
             continue
-        options = branches(value)
-        plain = unwrap(value)
-        if plain is not None and plain.type == "binary_expression":
-            options = [n for n in (plain.child_by_field_name("left"), plain.child_by_field_name("right")) if n is not None]
-        held = [checker.holder(option) for option in options]
-        if held and all(h is not None and h == held[0] for h in held):
-            js.names[name.text.decode()] = held[0]  # type: ignore[assignment]
+        if name.text.decode() not in js.members and (holder := held(value)) is not None:
+            js.members[name.text.decode()] = holder

@@ -61,6 +61,9 @@ class JsFacts:
     clients: tuple[ClientKind, ...]
     providers: dict[str, Provider]
     factories: dict[str, Factory]
+    local_import_hint: str
+    legacy: frozenset[str]
+    legacy_what: str
 
     def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
         if target is None:
@@ -96,6 +99,9 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
             target: Provider(target, entry["code"], entry["package"], entry["name"])
             for target, entry in data["providers"].items()
         },
+        local_import_hint=data["receivers"]["local_import_hint"].lower(),
+        legacy=frozenset(data["legacy"]["callables"]),
+        legacy_what=data["legacy"]["what"],
         factories={
             method: Factory(method, entry["api"], entry.get("fix", ""), entry.get("code", ""), entry.get("mistral"))
             for method, entry in data["factories"].items()

@@ -12,7 +12,7 @@ from migrator.envnames import renamed_variable
 from migrator.javascript.roles import NAMING, PLACES, Role, describe, needs_parentheses, role_of
 from migrator.javascript.source import quote_of, quoted, string_value
 from migrator.javascript.state import JsFile
-from migrator.javascript.values import env_read
+from migrator.javascript.values import dotted, env_read
 from migrator.modelmap import ModelMatch
 
 MODELS = "model ids"
@@ -53,6 +53,8 @@ def rewrite_model(js: JsFile, node: Node, match: ModelMatch, role: Role) -> None
         report_unrewritable(js, node, match)
         return
     fallback_of = env_read(role.other, js.facts.env_objects) if role.kind == "fallback" else None
+    if role.kind == "env-default" and role.name and dotted(role.other) in js.facts.env_objects:
+        fallback_of = (role.name, node)
     env = entry.env
     if fallback_of is not None:  # process.env.OPENAI_MODEL ?? "gpt-4o": the read keeps its variable
         env = renamed_variable(fallback_of[0], js.ctx.settings) or fallback_of[0]

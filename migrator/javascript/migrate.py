@@ -66,14 +66,33 @@ def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
         name = node.child_by_field_name("pattern") or node.child_by_field_name("name")
         if name is None or not name.text:
             continue
-        holders = js.members if node.type == "public_field_definition" else js.typed
-        holders.setdefault(name.text.decode(), Holder(kind.returns))
+        if node.type == "public_field_definition" or any(
+            child.type in ("accessibility_modifier", "readonly") for child in node.children
+        ):  # a field, or a constructor parameter property (`private readonly ai: OpenAI`)
+            js.members.setdefault(name.text.decode(), Holder(kind.returns))
+        if node.type != "public_field_definition" and name.type == "identifier":
+            js.names.setdefault(js.variable(name), Holder(kind.returns))
 
 
 def _local_imports(js: JsFile) -> None:
+    hint = js.facts.local_import_hint
     for local, target in js.resolver.bindings.items():
-        if target.startswith(_LOCAL_PREFIXES):
+        if target.startswith(_LOCAL_PREFIXES) and (hint in local.lower() or hint in target.lower()):
             js.local_imports.add(local)
+
+
+def _legacy(js: JsFile, constructions: list[Node]) -> bool:
+    """openai-node v3 in this file: reported, and the whole file left as it is."""
+    found = False
+    for node in constructions:
+        callee = node.child_by_field_name("constructor") or node.child_by_field_name("function")
+        target = js.resolver.target(callee)
+        if target in js.facts.legacy:
+            found = True
+            js.report("MM106", node, call=js.text(callee) if callee is not None else target, legacy=js.facts.legacy_what)
+    if found:
+        js.hands_off.append((0, len(js.source.data)))
+    return found
 
 
 def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileResult:
@@ -113,14 +132,15 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         declarators=nodes["variable_declarator"],
     )
     _local_imports(js)
-    _typed_holders(js, nodes)
-    scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
-    propagate_holders(js, nodes["variable_declarator"])
-    checker = CallChecker(js)
-    for call in nodes["call_expression"]:
-        checker.check(call)
-    scan_env_reads(js, nodes["member_expression"] + nodes["subscript_expression"])
-    scan_strings(js, nodes["string"] + nodes["template_string"])
+    if not _legacy(js, nodes["new_expression"]):
+        _typed_holders(js, nodes)
+        scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
+        propagate_holders(js, nodes["variable_declarator"], nodes["public_field_definition"])
+        checker = CallChecker(js)
+        for call in nodes["call_expression"]:
+            checker.check(call)
+        scan_env_reads(js, nodes["member_expression"] + nodes["subscript_expression"], nodes["variable_declarator"])
+        scan_strings(js, nodes["string"] + nodes["template_string"])
     try:
         new = js.edits.apply(data)
     except OverlappingEdits as error:

@@ -1,10 +1,11 @@
 """Adding properties to an options object the way a person would type them.
 
-A one-line object gets them on its line; a multi-line one gets one line each, indented
-like its last property, keeping its trailing-comma habit; no object at all (`new
-OpenAI()`) gets one, on a single line when it fits the configured line length, else one
-property per line with trailing commas. A comment after the last property stays on
-its line.
+A one-line object gets them on its line, or is laid out one property per line when the
+line would outgrow the configured length (as a formatter would); a multi-line one gets
+one line each, indented like its last property, keeping its trailing-comma habit; no
+object at all (`new OpenAI()`) gets one. Commas are found as tokens of the parse tree,
+never by scanning text, so a comment next to a comma stays where it was, and so does a
+comment that is the object's only content.
 """
 
 from __future__ import annotations
@@ -37,80 +38,25 @@ def _nest(additions: list[Addition], options: Node | None) -> tuple[list[str], d
     return top, nested
 
 
-def add_properties(js: JsFile, arguments: Node | None, options: Node | None, additions: list[Addition]) -> None:
+def add_properties(
+    js: JsFile, arguments: Node | None, options: Node | None, additions: list[Addition], after: Node | None = None,
+) -> None:
+    """`after`: the argument a new options object follows (`new ChatOpenAI("model")`)."""
     top, nested = _nest(additions, options)
     if options is None:
         if arguments is not None and top:
-            _new_object(js, arguments, top)
+            _new_object(js, arguments, top, after)
         return
     existing = properties(options)
     for outer, items in nested.items():
         holder = unwrap(existing[outer])
         assert holder is not None
-        _append(js, holder, items)
+        # laid out anew only on a line of its own: inside a one-line object that is itself
+        # laid out anew, its indentation is not known yet
+        own_line = js.source.point(holder.start_byte).line != js.source.point(options.start_byte).line
+        _append(js, holder, items, explode=own_line)
     if top:
-        _append(js, options, top)
-
-
-def _new_object(js: JsFile, arguments: Node, items: list[str]) -> None:
-    """`()` -> `({ apiKey: ..., baseURL: ... })`."""
-    source = js.source
-    inline = "({ " + ", ".join(items) + " })"
-    line_start = source.line_start(arguments.start_byte)
-    line_end = source.data.find(b"\n", arguments.end_byte)
-    line_end = len(source.data) if line_end < 0 else line_end
-    width = len(source.data[line_start:line_end].decode("utf-8", "replace").rstrip("\r")) + len(inline) - 2
-    if width <= js.ctx.settings.line_length:
-        js.edits.replace(arguments.start_byte, arguments.end_byte, inline)
-        return
-    newline = source.newline.decode()
-    indent = source.indent_at(arguments.start_byte).decode()
-    unit = source.indent_unit().decode()
-    body = "".join(f"{newline}{indent}{unit}{item}," for item in items)
-    js.edits.replace(arguments.start_byte, arguments.end_byte, "({" + body + newline + indent + "})")
-
-
-def _append(js: JsFile, obj: Node, items: list[str]) -> None:
-    source = js.source
-    data = source.data
-    members = [c for c in obj.named_children if c.type != "comment"]
-    close = obj.end_byte - 1  # the `}`
-    if not members:
-        js.edits.replace(obj.start_byte, obj.end_byte, "{ " + ", ".join(items) + " }")
-        return
-    last = members[-1]
-    after = data[last.end_byte:close]
-    comma = after.lstrip().startswith(b",")
-    comma_end = last.end_byte + after.index(b",") + 1 if comma else last.end_byte
-    one_line = source.point(obj.start_byte).line == source.point(obj.end_byte).line
-    if one_line:
-        added = ", ".join(items)
-        if _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.line_length or _has_comment(obj):
-            if comma:
-                js.edits.insert(comma_end, f" {added},")
-            else:
-                js.edits.insert(last.end_byte, f", {added}")
-            return
-        _explode(js, obj, members, items)
-        return
-    newline = source.newline.decode()
-    indent = source.indent_at(last.start_byte).decode()
-    if source.point(last.start_byte).line == source.point(obj.start_byte).line:
-        indent = source.indent_at(obj.start_byte).decode() + source.indent_unit().decode()
-    text = "".join(f"{newline}{indent}{item}," for item in items)
-    if not comma:
-        text = text[:-1]  # the object had no trailing comma: neither do the added lines
-        js.edits.insert(last.end_byte, ",")
-    # after a comment that ends the last property's line, never before it
-    line_end = data.find(b"\n", comma_end)
-    line_end = len(data) if line_end < 0 else line_end
-    if line_end > 0 and data[line_end - 1:line_end] == b"\r":
-        line_end -= 1
-    rest = data[comma_end:line_end].strip()
-    point = line_end if rest.startswith((b"//", b"/*")) and line_end <= close else comma_end
-    if rest and not rest.startswith((b"//", b"/*")):
-        point = comma_end
-    js.edits.insert(point, text)
+        _append(js, options, top, explode=True)
 
 
 def _width(js: JsFile, offset: int) -> int:
@@ -121,26 +67,101 @@ def _width(js: JsFile, offset: int) -> int:
     return len(data[start:end].decode("utf-8", "replace").rstrip("\r"))
 
 
-def _has_comment(obj: Node) -> bool:
-    return any(child.type == "comment" for child in obj.named_children)
+def _new_object(js: JsFile, arguments: Node, items: list[str], after: Node | None) -> None:
+    """`()` -> `({ apiKey: ..., baseURL: ... })`; `("m")` -> `("m", { ... })`."""
+    source = js.source
+    inline = "{ " + ", ".join(items) + " }"
+    at = after.end_byte if after is not None else arguments.start_byte + 1
+    lead = ", " if after is not None else ""
+    if _width(js, arguments.start_byte) + len(lead) + len(inline) <= js.ctx.settings.line_length:
+        js.edits.insert(at, lead + inline)
+        return
+    newline = source.newline.decode()
+    indent = source.indent_at(arguments.start_byte).decode()
+    unit = source.indent_unit().decode()
+    body = "".join(f"{newline}{indent}{unit}{item}," for item in items)
+    js.edits.insert(at, lead + "{" + body + newline + indent + "}")
 
 
-def _explode(js: JsFile, obj: Node, members: list[Node], items: list[str]) -> None:
-    """A one-line object that would outgrow the line: one property per line, as a
-    formatter would lay it out. Only the whitespace between properties is replaced, so
-    the properties themselves (and edits inside them) are untouched."""
+def _tokens(obj: Node) -> tuple[list[Node], list[Node], list[Node]]:
+    """Members, comma tokens and comments of an object literal, in source order."""
+    members, commas, comments = [], [], []
+    for child in obj.children:
+        if child.type == ",":
+            commas.append(child)
+        elif child.type == "comment":
+            comments.append(child)
+        elif child.is_named:
+            members.append(child)
+    return members, commas, comments
+
+
+def _line_end(data: bytes, offset: int) -> int:
+    end = data.find(b"\n", offset)
+    end = len(data) if end < 0 else end
+    return end - 1 if end > 0 and data[end - 1:end] == b"\r" else end
+
+
+def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
     source = js.source
     data = source.data
+    members, commas, comments = _tokens(obj)
+    close = obj.end_byte - 1  # the `}`
+    one_line = source.point(obj.start_byte).line == source.point(obj.end_byte).line
+    newline = source.newline.decode()
+    if not members:
+        if not comments:
+            js.edits.replace(obj.start_byte, obj.end_byte, "{ " + ", ".join(items) + " }")
+        elif one_line:
+            js.edits.insert(comments[-1].end_byte, " " + ", ".join(items))
+        else:
+            indent = source.indent_at(comments[-1].start_byte).decode()
+            js.edits.insert(_line_end(data, comments[-1].end_byte), "".join(f"{newline}{indent}{item}," for item in items))
+        return
+    last = members[-1]
+    trailing = next((c for c in commas if c.start_byte >= last.end_byte), None)
+    if one_line:
+        added = ", ".join(items)
+        if not explode or comments or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.line_length:
+            if trailing is not None:
+                js.edits.insert(trailing.end_byte, f" {added},")
+            else:
+                js.edits.insert(last.end_byte, f", {added}")
+            return
+        _explode(js, obj, members, commas, items)
+        return
+    indent = source.indent_at(last.start_byte).decode()
+    if source.point(last.start_byte).line == source.point(obj.start_byte).line:
+        indent = source.indent_at(obj.start_byte).decode() + source.indent_unit().decode()
+    text = "".join(f"{newline}{indent}{item}," for item in items)
+    anchor = trailing.end_byte if trailing is not None else last.end_byte
+    if trailing is None:
+        text = text[:-1]  # the object had no trailing comma: neither do the added lines
+        js.edits.insert(last.end_byte, ",")
+    # after a comment that ends the last property's line, never before it
+    point = anchor
+    line_end = _line_end(data, anchor)
+    rest = data[anchor:line_end].strip()
+    if rest.startswith((b"//", b"/*")) and line_end <= close:
+        point = line_end
+    js.edits.insert(point, text)
+
+
+def _explode(js: JsFile, obj: Node, members: list[Node], commas: list[Node], items: list[str]) -> None:
+    """A one-line object that would outgrow the line: one property per line. Only the
+    whitespace between tokens is replaced, so the properties (and edits inside them) are
+    untouched."""
+    source = js.source
     newline = source.newline.decode()
     indent = source.indent_at(obj.start_byte).decode()
     inner = indent + source.indent_unit().decode()
     js.edits.replace(obj.start_byte + 1, members[0].start_byte, newline + inner)
     for before, after in zip(members, members[1:]):
-        comma = before.end_byte + data[before.end_byte:after.start_byte].index(b",") + 1
-        js.edits.replace(comma, after.start_byte, newline + inner)
+        comma = next(c for c in commas if before.end_byte <= c.start_byte < after.start_byte)
+        js.edits.replace(comma.end_byte, after.start_byte, newline + inner)
     last = members[-1]
-    tail = data[last.end_byte:obj.end_byte - 1]
-    end = last.end_byte + tail.index(b",") + 1 if tail.lstrip().startswith(b",") else last.end_byte
-    prefix = "" if end > last.end_byte else ","
+    trailing = next((c for c in commas if c.start_byte >= last.end_byte), None)
+    end = trailing.end_byte if trailing is not None else last.end_byte
+    prefix = "" if trailing is not None else ","
     added = "".join(f"{newline}{inner}{item}," for item in items)
     js.edits.replace(end, obj.end_byte - 1, prefix + added + newline + indent)

@@ -8,18 +8,18 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from migrator.javascript.values import key_name
+from migrator.javascript.values import dotted, key_name
 
 # Positions where the rewrite may put `a ?? b` without parentheses.
 _SAFE_PARENTS = frozenset({
     "pair", "variable_declarator", "assignment_expression", "assignment_pattern",
     "required_parameter", "optional_parameter", "public_field_definition", "arguments", "array",
     "parenthesized_expression", "return_statement", "arrow_function", "ternary_expression",
-    "spread_element", "jsx_expression",
+    "spread_element", "jsx_expression", "object_assignment_pattern",
 })
 _COMPARE = frozenset({"===", "!==", "==", "!="})
 
-NAMING = frozenset({"assign", "param-default", "fallback"})
+NAMING = frozenset({"assign", "param-default", "fallback", "env-default"})
 PLACES = {
     "compare": "a comparison",
     "membership": "a membership test",
@@ -70,6 +70,14 @@ def role_of(node: Node) -> Role:
     if kind == "assignment_expression":
         return Role("assign") if parent.child_by_field_name("right") == node else Role("other")
     if kind == "assignment_pattern" or kind in ("required_parameter", "optional_parameter"):
+        return Role("param-default")
+    if kind == "object_assignment_pattern" and parent.child_by_field_name("right") == node:
+        # { OPENAI_MODEL = "gpt-4o" } = process.env: the default of an env read
+        left = parent.child_by_field_name("left")
+        holder = parent.parent.parent if parent.parent is not None else None
+        value = holder.child_by_field_name("value") if holder is not None and holder.type == "variable_declarator" else None
+        if left is not None and left.text and value is not None and dotted(value) is not None:
+            return Role("env-default", left.text.decode(), other=value)
         return Role("param-default")
     if kind == "binary_expression":
         operator = parent.child_by_field_name("operator")

@@ -45,14 +45,13 @@ class JsFile:
     # byte ranges whose model ids are not this tool's business (clients aimed elsewhere,
     # Azure deployments, the AI SDK's ready-made provider)
     hands_off: list[tuple[int, int]] = field(default_factory=list)
-    names: dict[str, Holder] = field(default_factory=dict)
+    # (declaring scope id, name) -> what the variable holds; see bindings.declaring_scope
+    names: dict[tuple[int, str], Holder] = field(default_factory=dict)
     members: dict[str, Holder] = field(default_factory=dict)
     # node id (start byte, end byte) of inline constructions -> what they build
     built: dict[tuple[int, int], Holder] = field(default_factory=dict)
     # local names imported from the project's own modules (`import { openai } from "@/lib/openai"`)
     local_imports: set[str] = field(default_factory=set)
-    # parameters and fields typed with a client class (`client: OpenAI`)
-    typed: dict[str, Holder] = field(default_factory=dict)
     # every `name = value` declarator, for constants a client option refers to
     declarators: list[Node] = field(default_factory=list)
 
@@ -66,6 +65,11 @@ class JsFile:
             return self.ctx.report(code, self.source.span(node), **fields)
         finally:
             self.ctx.statement_lines = []
+
+    def variable(self, identifier: Node) -> tuple[int, str]:
+        from migrator.javascript.bindings import declaring_scope
+
+        return declaring_scope(identifier), (identifier.text or b"").decode()
 
     def is_hands_off(self, node: Node) -> bool:
         return any(start <= node.start_byte and node.end_byte <= end for start, end in self.hands_off)

@@ -342,7 +342,7 @@ class MigrationTransformer(cst.CSTTransformer):
             return updated
         legacy = [n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))]
         if legacy:
-            self.ctx.report("MM106", where, call=sorted(legacy)[0])
+            self.ctx.report("MM106", where, call=sorted(legacy)[0], legacy="the openai<1.0 API, removed in openai 1.2")
         return updated
 
     def _is_legacy(self, node: cst.CSTNode) -> bool:
