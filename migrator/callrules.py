@@ -58,6 +58,7 @@ class ApiSurface:
     skip_when_model_literal: bool = False
     openai_path: str = ""
     mistral_path: str = ""
+    js_advice: str = ""  # where the advice spells Python
 
     @property
     def dotted(self) -> str:

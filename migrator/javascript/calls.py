@@ -153,54 +153,59 @@ class CallChecker:
         ):
             return
         self.js.report(api.code, call, call=shown, api=api.dotted, openai_path=api.openai_path,
-                       mistral_path=api.mistral_path or "none", advice=api.advice)
+                       mistral_path=api.mistral_path or "none", advice=api.js_advice or api.advice)
 
     @staticmethod
-    def _options(call: Node) -> Node | None:
+    def _arguments(call: Node) -> list[Node]:
         arguments = call.child_by_field_name("arguments")
-        if arguments is None or not arguments.named_children:
-            return None
-        first = unwrap(arguments.named_children[0])
+        return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+
+    def _options(self, call: Node) -> Node | None:
+        args = self._arguments(call)
+        first = unwrap(args[0]) if args else None
         return first if first is not None and first.type == "object" else None
 
     def _check_params(self, api: ApiSurface, call: Node) -> None:
         js = self.js
-        arguments = call.child_by_field_name("arguments")
-        if arguments is None or not arguments.named_children:
+        args = self._arguments(call)
+        first = unwrap(args[0]) if args else None
+        if first is None:
             return
-        first = unwrap(arguments.named_children[0])
-        assert first is not None
         if first.type != "object":
-            if first.type != "comment":
-                js.report("MM309", first, kwargs=js.text(first), names=", ".join(js.rules.unseen_names(api.params)))
+            js.report("MM309", first, kwargs=js.text(first), names=", ".join(js.rules.unseen_names(api.params)))
             return
         table = js.rules.params.get(api.params, {})
-        keys = {key_name(p) for p in first.named_children if p.type == "pair"}
+        keys = {key_name(p) if p.type == "pair" else js.text(p) for p in first.named_children
+                if p.type in ("pair", "shorthand_property_identifier")}
         for member in first.named_children:
             if member.type == "spread_element":
                 js.report("MM309", member, kwargs=js.text(member), names=", ".join(js.rules.unseen_names(api.params)))
                 continue
-            if member.type != "pair":
+            if member.type == "shorthand_property_identifier":  # { model, seed }
+                name, value = js.text(member), member
+            elif member.type == "pair":
+                name, value = key_name(member) or "", member.child_by_field_name("value")
+            else:
                 continue
-            name = key_name(member)
-            rule = table.get(name or "")
+            rule = table.get(name)
             if rule is None:
                 continue
-            value = member.child_by_field_name("value")
             if rule.check is not None and value is not None:
                 self._check_value(rule, value, member)
             fix = rule.js_fix or rule.fix
-            if fix == "rename" and rule.js_fix and js.typescript:
+            if fix == "rename" and rule.mistral_name in keys:
+                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
+                          advice=f"not renamed: the call already passes {rule.mistral_name}; keep one of them")
+            elif fix == "rename" and rule.js_fix and js.typescript:
                 js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.ts_advice)
             elif fix == "rename":
-                key = member.child_by_field_name("key")
-                if rule.mistral_name in keys:
-                    js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
-                              advice=f"not renamed: the call already passes {rule.mistral_name}; {rule.advice}")
-                elif key is not None and js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name,
-                                                   action=rule.js_fixed or rule.fixed):
-                    text = rule.mistral_name if key.type == "property_identifier" else quoted(rule.mistral_name, js.text(key)[0])
-                    js.edits.replace(key.start_byte, key.end_byte, text)
+                if js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name, action=rule.js_fixed or rule.fixed):
+                    key = member.child_by_field_name("key")
+                    if key is None:  # shorthand: { seed } -> { random_seed: seed }
+                        js.edits.replace(member.start_byte, member.end_byte, f"{rule.mistral_name}: {name}")
+                    else:
+                        text = rule.mistral_name if key.type == "property_identifier" else quoted(rule.mistral_name, js.text(key)[0])
+                        js.edits.replace(key.start_byte, key.end_byte, text)
                     js.ctx.rewrote(KIND, uses_os=False)
             elif fix:
                 js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.advice)
@@ -233,10 +238,8 @@ class CallChecker:
 
     # -- the AI SDK -------------------------------------------------------------------
     def _model_argument(self, call: Node) -> Node | None:
-        arguments = call.child_by_field_name("arguments")
-        if arguments is None or not arguments.named_children:
-            return None
-        return arguments.named_children[0]
+        args = self._arguments(call)
+        return args[0] if args else None
 
     def _ready_made(self, call: Node, provider: Provider, method: str) -> None:
         """`openai("gpt-4o")` from @ai-sdk/openai: reported with its @ai-sdk/mistral equivalent."""
@@ -281,7 +284,7 @@ class CallChecker:
             if surface is not None and surface[0].code and surface[0].code.startswith("MM40") and surface[0].status != "compatible":
                 api = surface[0]
                 js.report(api.code, call, call=js.text(function), api=api.dotted, openai_path=api.openai_path,
-                          mistral_path=api.mistral_path or "none", advice=api.advice)
+                          mistral_path=api.mistral_path or "none", advice=factory.advice or api.js_advice or api.advice)
         value = string_value(argument)
         if argument is not None and value is not None:
             match = js.ctx.settings.models.lookup(value)

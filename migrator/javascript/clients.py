@@ -16,7 +16,7 @@ from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind
 from migrator.javascript.source import string_value
 from migrator.javascript.state import Holder, JsFile
-from migrator.javascript.values import env_read, has_spread, lookup, properties, unwrap
+from migrator.javascript.values import env_read, has_spread, literal, lookup, properties, unwrap
 from migrator.secrets import looks_like_secret, mask
 
 CONNECTION = "client settings"
@@ -190,7 +190,7 @@ class Construction:
             js.claimed.add(value.start_byte)
             if literal:
                 js.ctx.secrets.add(literal)
-            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
+            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env) or not js.env_available:
                 return
             js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
             js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
@@ -227,7 +227,7 @@ class Construction:
         js, kind = self.js, self.kind
         settings = js.ctx.settings
         missing: list[tuple[str, str]] = []
-        if kind.api_key and self._find(kind.api_key) is None:
+        if kind.api_key and self._find(kind.api_key) is None and js.env_available:
             missing.append((kind.api_key[0], js.env_read(settings.api_key_env)))
         if kind.base_url and self._find(kind.base_url) is None:
             missing.append((kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url)))
@@ -286,7 +286,7 @@ class Construction:
         name = js.text(callee or self.node)
         for key, value in properties(self.options).items():
             review = self.kind.review.get(key)
-            if review is not None:
+            if review is not None and not (review.unless is not None and literal(value) == review.unless):
                 js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
 
 

@@ -15,6 +15,8 @@ from migrator.rules_dir import rules_dir
 class Review:
     code: str
     advice: str
+    # the value that needs no review (`streamUsage: false`), when there is one
+    unless: object = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Factory:
     fix: str = ""
     code: str = ""
     mistral: str | None = None  # None: @ai-sdk/mistral has no equivalent
+    advice: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class JsFacts:
 
 
 def _client(name: str, data: dict[str, Any]) -> ClientKind:
-    review = {key: Review(value["code"], value["advice"]) for key, value in data.get("review", {}).items()}
+    review = {key: Review(value["code"], value["advice"], value.get("unless")) for key, value in data.get("review", {}).items()}
     return ClientKind(
         name=name, callables=frozenset(data["callables"]), new=bool(data["new"]), kind=data["kind"],
         api_key=tuple(data.get("api_key", ())), base_url=tuple(data.get("base_url", ())),
@@ -103,7 +106,8 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         legacy=frozenset(data["legacy"]["callables"]),
         legacy_what=data["legacy"]["what"],
         factories={
-            method: Factory(method, entry["api"], entry.get("fix", ""), entry.get("code", ""), entry.get("mistral"))
+            method: Factory(method, entry["api"], entry.get("fix", ""), entry.get("code", ""), entry.get("mistral"),
+                            entry.get("advice", ""))
             for method, entry in data["factories"].items()
         },
     )

@@ -17,6 +17,8 @@ from migrator.modelmap import ModelMatch
 
 MODELS = "model ids"
 URLS = "base URLs"
+# what a finding names as the variable in browser code, which has no process.env
+NO_ENV = "no variable (browser code has no process.env: the id is written in)"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
 
 
@@ -58,7 +60,8 @@ def rewrite_model(js: JsFile, node: Node, match: ModelMatch, role: Role) -> None
     env = entry.env
     if fallback_of is not None:  # process.env.OPENAI_MODEL ?? "gpt-4o": the read keeps its variable
         env = renamed_variable(fallback_of[0], js.ctx.settings) or fallback_of[0]
-    if not js.report("MM201", node, openai=match.text, mistral=entry.mistral, env=env):
+    shown = env if js.env_available or fallback_of is not None else NO_ENV
+    if not js.report("MM201", node, openai=match.text, mistral=entry.mistral, env=shown):
         return
     if entry.review:
         js.report("MM205", node, openai=match.text, mistral=entry.mistral, review=entry.review)
@@ -66,7 +69,7 @@ def rewrite_model(js: JsFile, node: Node, match: ModelMatch, role: Role) -> None
         js.edits.replace(node.start_byte, node.end_byte, quoted(entry.mistral, quote_of(node)))
     else:
         _replace(js, node, js.env_default(entry.env, entry.mistral))
-    js.ctx.rewrote(MODELS, env, uses_os=False)
+    js.ctx.rewrote(MODELS, env if shown == env else None, uses_os=False)
 
 
 def model_literal(js: JsFile, node: Node, match: ModelMatch) -> None:

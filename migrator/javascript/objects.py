@@ -73,6 +73,9 @@ def _new_object(js: JsFile, arguments: Node, items: list[str], after: Node | Non
     inline = "{ " + ", ".join(items) + " }"
     at = after.end_byte if after is not None else arguments.start_byte + 1
     lead = ", " if after is not None else ""
+    comments = [c for c in arguments.children if c.type == "comment"]
+    if after is None and comments:  # new OpenAI(/* options */): after the comment
+        at, lead = comments[-1].end_byte, " "
     if _width(js, arguments.start_byte) + len(lead) + len(inline) <= js.ctx.settings.line_length:
         js.edits.insert(at, lead + inline)
         return

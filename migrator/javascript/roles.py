@@ -52,6 +52,15 @@ def needs_parentheses(node: Node) -> bool:
     return True
 
 
+def _under_as_const(node: Node) -> bool:
+    holder = node.parent
+    while holder is not None and holder.type in ("object", "array", "pair", "parenthesized_expression"):
+        holder = holder.parent
+    if holder is None or holder.type != "as_expression":
+        return False
+    return any(child.type == "const" or child.text == b"const" for child in holder.children[1:])
+
+
 def role_of(node: Node) -> Role:
     parent = node.parent
     if parent is None:
@@ -64,6 +73,8 @@ def role_of(node: Node) -> Role:
     if kind == "pair":
         if parent.child_by_field_name("key") == node:
             return Role("dict-key")
+        if _under_as_const(parent):  # rewriting would widen the declared literal type
+            return Role("typed")
         return Role("dict-value", key_name(parent))
     if kind == "variable_declarator" or kind == "public_field_definition":
         return Role("assign") if parent.child_by_field_name("value") == node else Role("other")

@@ -37,6 +37,8 @@ class Source:
     def point(self, offset: int) -> Point:
         index = bisect.bisect_right(self._starts, offset) - 1
         start = self._starts[index]
+        if start == 0 and self.data.startswith(b"\xef\xbb\xbf"):
+            start = min(3, offset)  # the BOM is not a column, as in every editor
         column = len(self.data[start:offset].decode("utf-8", errors="replace"))
         return Point(index + 1, column)
 

@@ -74,10 +74,19 @@ class JsFile:
     def is_hands_off(self, node: Node) -> bool:
         return any(start <= node.start_byte and node.end_byte <= end for start, end in self.hands_off)
 
+    @property
+    def env_available(self) -> bool:
+        """False for browser code (Vite's `import.meta.env` and no `process.env`): there a
+        rewrite writes the Mistral value itself, since `process.env` does not exist."""
+        data = self.source.data
+        return b"import.meta.env" not in data or b"process.env" in data
+
     def env_read(self, name: str) -> str:
         return self.facts.env_read.format(name=name)
 
     def env_default(self, name: str, default: str) -> str:
+        if not self.env_available:
+            return quoted(default, self.quote)
         return self.facts.env_with_default.format(name=name, default=quoted(default, self.quote))
 
     def text(self, node: Node) -> str:
