@@ -16,13 +16,15 @@ import pathspec
 
 from migrator.configfiles.kinds import config_kind
 
-# ruff's default excludes, plus this tool's cache: directory names, never files.
+# ruff's default excludes, this tool's cache and JS build output: directory names, never files.
 DEFAULT_EXCLUDES = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
     ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
     ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build",
     "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
     ".mistral_migrate_cache", "*.egg-info",
+    # JavaScript frameworks' build output and caches
+    ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output",
 )
 _EXCLUDED_NAMES = frozenset(name for name in DEFAULT_EXCLUDES if "*" not in name)
 _EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)

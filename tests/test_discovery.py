@@ -74,3 +74,11 @@ def test_named_files_are_always_read(tmp_path: Path) -> None:
     assert discover(named, ("build/",), tmp_path) == named
     # and a file named twice (or named and walked) is read once
     assert discover([tmp_path / "ignored.py", tmp_path / "ignored.py"]) == [tmp_path / "ignored.py"]
+
+
+def test_javascript_and_typescript_sources_but_not_bundles(tmp_path: Path) -> None:
+    touch(tmp_path, "app/route.ts", "app/page.tsx", "lib/a.js", "lib/b.mjs", "lib/c.cjs", "ui/d.jsx",
+          "lib/e.mts", "lib/f.cts", "public/vendor.min.js", "dist/app.js", "node_modules/openai/index.js",
+          ".next/server/app.js")
+    assert found(tmp_path) == ["app/page.tsx", "app/route.ts", "lib/a.js", "lib/b.mjs", "lib/c.cjs",
+                               "lib/e.mts", "lib/f.cts", "ui/d.jsx"]

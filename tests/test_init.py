@@ -73,3 +73,17 @@ def test_init_does_not_duplicate_variables_fix_would_rename(tmp_path: Path) -> N
     invoke(["fix", "."], tmp_path)
     names = [line.split("=")[0] for line in (tmp_path / ".env.example").read_text().splitlines()]
     assert sorted(names) == ["MISTRAL_API_KEY", "MISTRAL_BASE_URL", "MISTRAL_MODEL"]
+
+
+def test_init_lists_the_variables_javascript_code_will_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "route.ts").write_text(
+        'import OpenAI from "openai";\n'
+        "const client = new OpenAI();\n"
+        'export const ask = () => client.chat.completions.create({ model: "gpt-4o-mini", messages: [] });\n'
+    )
+    assert invoke(["init"], tmp_path).exit_code == 0
+    assert (tmp_path / ".env.example").read_text() == (
+        "MISTRAL_API_KEY=\nMISTRAL_BASE_URL=https://api.mistral.ai/v1\nMISTRAL_SMALL_MODEL=mistral-small-latest\n"
+    )

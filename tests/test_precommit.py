@@ -79,19 +79,37 @@ def test_check_hook_fails_on_a_hard_coded_client_and_passes_after_fix(
 ) -> None:
     project = make_repo(tmp_path / "app")
     (project / "app.py").write_text(CLIENT)
+    (project / "route.ts").write_text(f'import OpenAI from "openai";\nexport const client = new OpenAI({{ apiKey: "{KEY}" }});\n')
     (project / "pyproject.toml").write_text("[project]\nname = 'app'\n")
     commit_all(project)
 
     failing = try_repo(hook_repo, project, "mistral-migrate-check", env)
     assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "MM102" in failing.stdout and "app.py" in failing.stdout
+    assert "MM102" in failing.stdout and "app.py" in failing.stdout and "route.ts" in failing.stdout
     assert KEY not in failing.stdout and "sk-...1Jn" in failing.stdout
 
     fixing = try_repo(hook_repo, project, "mistral-migrate-fix", env)
     assert fixing.returncode == 1, fixing.stdout + fixing.stderr  # files were modified
     assert 'os.environ["MISTRAL_API_KEY"]' in (project / "app.py").read_text()
+    assert "apiKey: process.env.MISTRAL_API_KEY" in (project / "route.ts").read_text()
     git(project, "add", "-A")
 
     passing = try_repo(hook_repo, project, "mistral-migrate-check", env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_hook_file_pattern_covers_every_source_kind_the_tool_reads() -> None:
+    import re
+
+    import yaml
+
+    from migrator.discovery import is_candidate
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    names = ["a.py", "a.pyi", "n.ipynb", "pyproject.toml", "c.yaml", "c.yml", "c.json", ".env", ".env.local",
+             "a.js", "a.mjs", "a.cjs", "a.jsx", "a.ts", "a.mts", "a.cts", "a.tsx", "README.md", "a.txt"]
+    for hook in hooks:
+        pattern = re.compile(hook["files"])
+        for name in names:
+            assert bool(pattern.search(name)) == is_candidate(Path(name)), (hook["id"], name)

@@ -195,7 +195,8 @@ class CallChecker:
             fix = rule.js_fix or rule.fix
             if fix == "rename" and rule.mistral_name in keys:
                 js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
-                          advice=f"not renamed: the call already passes {rule.mistral_name}; keep one of them")
+                          advice=f"not renamed: the call already passes {rule.mistral_name}; "
+                                 + ("keep one of them" if rule.js_fix else rule.advice))
             elif fix == "rename" and rule.js_fix and js.typescript:
                 js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.ts_advice)
             elif fix == "rename":

@@ -48,6 +48,11 @@ def _type_target(js: JsFile, annotation: Node | None) -> str | None:
     if annotation is None or not annotation.named_children:
         return None
     spelled = annotation.named_children[0]
+    if spelled.type == "union_type":  # OpenAI | undefined
+        for part in spelled.named_children:
+            if part.type in ("type_identifier", "nested_type_identifier"):
+                spelled = part
+                break
     if spelled.type == "type_identifier" and spelled.text:
         return js.resolver.bindings.get(spelled.text.decode())
     if spelled.type == "nested_type_identifier" and spelled.text:
@@ -59,12 +64,16 @@ def _type_target(js: JsFile, annotation: Node | None) -> str | None:
 
 def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
     """`client: OpenAI` parameters and `private client: OpenAI` fields."""
-    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["public_field_definition"]:
+    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["public_field_definition"] + nodes["variable_declarator"]:
         kind = js.facts.client_kind(_type_target(js, node.child_by_field_name("type")), True)
         if kind is None or kind.kind != "client" or not kind.returns:
             continue
         name = node.child_by_field_name("pattern") or node.child_by_field_name("name")
         if name is None or not name.text:
+            continue
+        if node.type == "variable_declarator":  # const client: OpenAI = makeClient()
+            if name.type == "identifier":
+                js.names.setdefault(js.variable(name), Holder(kind.returns))
             continue
         if node.type == "public_field_definition" or any(
             child.type in ("accessibility_modifier", "readonly") for child in node.children
