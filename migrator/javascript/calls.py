@@ -51,6 +51,7 @@ class CallChecker:
         self.js = js
         self.client_methods = js.rules.client_methods
         self.wrappers = js.rules.wrappers
+        self._known: set[str] = set()
 
     # -- receivers --------------------------------------------------------------------
     def holder(self, node: Node | None) -> Holder | None:
@@ -62,6 +63,11 @@ class CallChecker:
         if node.type in ("new_expression", "call_expression") and (node.start_byte, node.end_byte) in js.built:
             return js.built[(node.start_byte, node.end_byte)]
         if node.type == "identifier" and node.text:
+            if len(self._known) != len(js.names):  # names learnt since (aliases)
+                self._known = {name for _, name in js.names}
+            text = node.text.decode()
+            if text not in self._known and text not in js.local_imports:
+                return None  # the common case, decided without a scope lookup
             variable = js.variable(node)
             if variable in js.names:
                 return js.names[variable]

@@ -48,8 +48,8 @@ def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
         target = parent.child_by_field_name("name")
     elif parent.type == "assignment_expression":
         target = parent.child_by_field_name("left")
-    elif parent.type == "public_field_definition":
-        name = parent.child_by_field_name("name")
+    elif parent.type in ("public_field_definition", "field_definition"):
+        name = parent.child_by_field_name("name") or parent.child_by_field_name("property")
         if name is not None and name.text:
             js.members[name.text.decode()] = holder
         return
@@ -327,7 +327,8 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
         if js.variable(name) not in js.names and (holder := held(value)) is not None:
             js.names[js.variable(name)] = holder
     for field_node in fields:
-        name, value = field_node.child_by_field_name("name"), field_node.child_by_field_name("value")
+        name = field_node.child_by_field_name("name") or field_node.child_by_field_name("property")
+        value = field_node.child_by_field_name("value")
         if name is None or not name.text or value is None:
             continue
         if name.text.decode() not in js.members and (holder := held(value)) is not None:

@@ -22,26 +22,13 @@ from migrator.javascript.literals import scan_strings
 from migrator.javascript.source import Source, house_quote
 from migrator.javascript.state import Holder, JsFile
 from migrator.javascript.suppress import find_js_suppressions
-from migrator.javascript.syntax import error_reason, first_error, grammar_of, parse, walk
+from migrator.javascript.syntax import collect, error_reason, first_error, grammar_of, parse
 from migrator.pipeline import FileResult, tool_finding, unused_suppressions
 from migrator.python.context import FileContext
 from migrator.settings import Settings
 from migrator.suppressions import code_filter
 
-_COLLECTED = frozenset({
-    "import_statement", "variable_declarator", "new_expression", "call_expression", "string",
-    "template_string", "member_expression", "subscript_expression", "comment",
-    "required_parameter", "optional_parameter", "public_field_definition",
-})
 _LOCAL_PREFIXES = (".", "@/", "~/", "#")
-
-
-def _collect(root: Node) -> dict[str, list[Node]]:
-    found: dict[str, list[Node]] = {kind: [] for kind in _COLLECTED}
-    for node in walk(root):
-        if node.type in _COLLECTED:
-            found[node.type].append(node)
-    return found
 
 
 def _type_target(js: JsFile, annotation: Node | None) -> str | None:
@@ -64,22 +51,23 @@ def _type_target(js: JsFile, annotation: Node | None) -> str | None:
 
 def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
     """`client: OpenAI` parameters and `private client: OpenAI` fields."""
-    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["public_field_definition"] + nodes["variable_declarator"]:
+    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["field"] + nodes["variable_declarator"]:
         kind = js.facts.client_kind(_type_target(js, node.child_by_field_name("type")), True)
         if kind is None or kind.kind != "client" or not kind.returns:
             continue
-        name = node.child_by_field_name("pattern") or node.child_by_field_name("name")
+        name = (node.child_by_field_name("pattern") or node.child_by_field_name("name")
+                or node.child_by_field_name("property"))
         if name is None or not name.text:
             continue
         if node.type == "variable_declarator":  # const client: OpenAI = makeClient()
             if name.type == "identifier":
                 js.names.setdefault(js.variable(name), Holder(kind.returns))
             continue
-        if node.type == "public_field_definition" or any(
+        if node.type in ("public_field_definition", "field_definition") or any(
             child.type in ("accessibility_modifier", "readonly") for child in node.children
         ):  # a field, or a constructor parameter property (`private readonly ai: OpenAI`)
             js.members.setdefault(name.text.decode(), Holder(kind.returns))
-        if node.type != "public_field_definition" and name.type == "identifier":
+        if node.type not in ("public_field_definition", "field_definition") and name.type == "identifier":
             js.names.setdefault(js.variable(name), Holder(kind.returns))
 
 
@@ -128,27 +116,28 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
 
 
 def _migrate(data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult) -> FileResult:
-    nodes = _collect(root)
+    facts = load_js_facts()
+    nodes = collect(root, grammar_of(display), facts.env_objects)
     ctx = FileContext(
         settings=settings, path=display, ignores=find_js_suppressions(source, nodes["comment"]),
         enabled=code_filter(settings, display), language="javascript",
     )
     grammar = grammar_of(display)
     js = JsFile(
-        source=source, ctx=ctx, facts=load_js_facts(), rules=load_call_rules(),
+        source=source, ctx=ctx, facts=facts, rules=load_call_rules(),
         resolver=Resolver(collect_bindings(nodes["import_statement"] + nodes["variable_declarator"])),
-        typescript=grammar != "javascript", quote=house_quote(root),
+        typescript=grammar != "javascript", quote=house_quote(nodes["string"]),
         declarators=nodes["variable_declarator"],
     )
     _local_imports(js)
     if not _legacy(js, nodes["new_expression"]):
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
-        propagate_holders(js, nodes["variable_declarator"], nodes["public_field_definition"])
+        propagate_holders(js, nodes["variable_declarator"], nodes["field"])
         checker = CallChecker(js)
         for call in nodes["call_expression"]:
             checker.check(call)
-        scan_env_reads(js, nodes["member_expression"] + nodes["subscript_expression"], nodes["variable_declarator"])
+        scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
     try:
         new = js.edits.apply(data)

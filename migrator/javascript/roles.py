@@ -13,7 +13,7 @@ from migrator.javascript.values import dotted, key_name
 # Positions where the rewrite may put `a ?? b` without parentheses.
 _SAFE_PARENTS = frozenset({
     "pair", "variable_declarator", "assignment_expression", "assignment_pattern",
-    "required_parameter", "optional_parameter", "public_field_definition", "arguments", "array",
+    "required_parameter", "optional_parameter", "public_field_definition", "field_definition", "arguments", "array",
     "parenthesized_expression", "return_statement", "arrow_function", "ternary_expression",
     "spread_element", "jsx_expression", "object_assignment_pattern",
 })
@@ -76,7 +76,7 @@ def role_of(node: Node) -> Role:
         if _under_as_const(parent):  # rewriting would widen the declared literal type
             return Role("typed")
         return Role("dict-value", key_name(parent))
-    if kind == "variable_declarator" or kind == "public_field_definition":
+    if kind in ("variable_declarator", "public_field_definition", "field_definition"):
         return Role("assign") if parent.child_by_field_name("value") == node else Role("other")
     if kind == "assignment_expression":
         return Role("assign") if parent.child_by_field_name("right") == node else Role("other")

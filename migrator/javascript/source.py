@@ -108,18 +108,11 @@ def quoted(value: str, quote: str) -> str:
     return f"{quote}{escaped}{quote}"
 
 
-def house_quote(root: Node) -> str:
+def house_quote(strings: list[Node]) -> str:
     """The quote most string literals in the file use (ties and none: double)."""
     counts = {"'": 0, '"': 0}
-    stack = [root]
-    seen = 0
-    while stack and seen < 5000:
-        node = stack.pop()
-        seen += 1
-        if node.type == "string":
-            quote = quote_of(node)
-            if quote in counts:
-                counts[quote] += 1
-            continue
-        stack.extend(node.children)
+    for node in strings:
+        quote = quote_of(node)
+        if quote in counts:
+            counts[quote] += 1
     return "'" if counts["'"] > counts['"'] else '"'

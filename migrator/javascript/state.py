@@ -17,7 +17,7 @@ from migrator.python.context import FileContext
 _STATEMENTS = frozenset({
     "expression_statement", "lexical_declaration", "variable_declaration", "return_statement",
     "export_statement", "if_statement", "switch_statement", "for_statement", "while_statement",
-    "class_declaration", "function_declaration", "public_field_definition", "method_definition",
+    "class_declaration", "function_declaration", "public_field_definition", "field_definition", "method_definition",
     "throw_statement", "type_alias_declaration", "interface_declaration",
 })
 

@@ -20,17 +20,67 @@ JS_SUFFIXES = tuple(GRAMMARS)
 
 
 @lru_cache(maxsize=None)
-def parser_for(grammar: str) -> tree_sitter.Parser:
+def language_for(grammar: str) -> tree_sitter.Language:
     if grammar == "javascript":
         import tree_sitter_javascript
 
-        language = tree_sitter.Language(tree_sitter_javascript.language())
-    else:
-        import tree_sitter_typescript
+        return tree_sitter.Language(tree_sitter_javascript.language())
+    import tree_sitter_typescript
 
-        pointer = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
-        language = tree_sitter.Language(pointer)
-    return tree_sitter.Parser(language)
+    pointer = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
+    return tree_sitter.Language(pointer)
+
+
+@lru_cache(maxsize=None)
+def parser_for(grammar: str) -> tree_sitter.Parser:
+    return tree_sitter.Parser(language_for(grammar))
+
+
+# Node kinds the pass looks at, found by one query run in tree-sitter's C code: walking
+# every node from Python cost more than the parse itself.
+_KINDS = {
+    "import_statement": "(import_statement) @import_statement",
+    "variable_declarator": "(variable_declarator) @variable_declarator",
+    "new_expression": "(new_expression) @new_expression",
+    "call_expression": "(call_expression) @call_expression",
+    "string": "(string) @string",
+    "template_string": "(template_string) @template_string",
+    "comment": "(comment) @comment",
+}
+_TS_KINDS = {
+    "required_parameter": "(required_parameter) @required_parameter",
+    "optional_parameter": "(optional_parameter) @optional_parameter",
+    "field": "(public_field_definition) @field",
+}
+_JS_KINDS = {"field": "(field_definition) @field"}
+KINDS = (*_KINDS, *_TS_KINDS, "env_read")
+
+
+def _env_patterns(objects: frozenset[str]) -> str:
+    """`process.env.NAME` and `process.env["NAME"]` for each two-part env object."""
+    patterns = []
+    for dotted_name in sorted(objects):
+        head, _, tail = dotted_name.partition(".")
+        base = f'object: (member_expression object: (identifier) @_h property: (property_identifier) @_t) (#eq? @_h "{head}") (#eq? @_t "{tail}")'
+        patterns.append(f"(member_expression {base}) @env_read")
+        patterns.append(f"(subscript_expression {base}) @env_read")
+    return "\n".join(patterns)
+
+
+@lru_cache(maxsize=None)
+def _query(grammar: str, env_objects: frozenset[str]) -> tree_sitter.Query:
+    kinds = {**_KINDS, **(_JS_KINDS if grammar == "javascript" else _TS_KINDS)}
+    return tree_sitter.Query(language_for(grammar), "\n".join(kinds.values()) + "\n" + _env_patterns(env_objects))
+
+
+def collect(root: tree_sitter.Node, grammar: str, env_objects: frozenset[str]) -> dict[str, list[tree_sitter.Node]]:
+    """The nodes of each kind in KINDS, in source order."""
+    captures = tree_sitter.QueryCursor(_query(grammar, env_objects)).captures(root)
+    found: dict[str, list[tree_sitter.Node]] = {kind: [] for kind in KINDS}
+    for kind in found:
+        nodes = captures.get(kind, [])
+        found[kind] = sorted(nodes, key=lambda node: (node.start_byte, -node.end_byte))
+    return found
 
 
 def grammar_of(name: str) -> str:
