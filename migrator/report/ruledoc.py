@@ -6,19 +6,22 @@ from __future__ import annotations
 from migrator.catalog import Rule
 
 
-def _is_code(text: str) -> bool:
-    """Whether a `use_instead` text is Python (shown as a code block) or advice (prose)."""
+def _language(text: str) -> str | None:
+    """The code block language of an example (`python` or `ts`), None for prose advice."""
     try:
-        compile(text, "<use_instead>", "exec")
+        compile(text, "<example>", "exec")
+        return "python"
     except (SyntaxError, ValueError):
-        return False
-    return True
+        pass
+    from migrator.javascript.syntax import first_error, parse  # tree-sitter: only for JS examples
+
+    return "ts" if first_error(parse(text.encode("utf-8"), "typescript").root_node) is None else None
 
 
-def _block(text: str, markdown: bool) -> str:
+def _block(text: str, markdown: bool, language: str) -> str:
     if not markdown:
         return "\n".join(f"    {line}" for line in text.splitlines())
-    return f"```python\n{text}\n```"
+    return f"```{language}\n{text}\n```"
 
 
 def fix_label(rule: Rule) -> str:
@@ -38,9 +41,10 @@ def rule_doc(rule: Rule, markdown: bool = True) -> str:
     if rule.why:
         parts += [f"{section}Why is this bad?", rule.why]
     if rule.example:
-        parts += [f"{section}Example", _block(rule.example, markdown)]
+        parts += [f"{section}Example", _block(rule.example, markdown, _language(rule.example) or "python")]
     if rule.use_instead:
-        use = _block(rule.use_instead, markdown) if _is_code(rule.use_instead) else rule.use_instead
+        language = _language(rule.use_instead)
+        use = _block(rule.use_instead, markdown, language) if language else rule.use_instead
         parts += [f"{section}Use instead", use]
     if rule.fix_safety:
         parts += [f"{section}Fix safety", rule.fix_safety]
