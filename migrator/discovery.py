@@ -31,8 +31,9 @@ _EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIXES = (".ipynb",)
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-# Bundler output, not source: a person edits the file it was built from.
-_GENERATED_JS = (".min.js", ".bundle.js")
+# Bundler output and type declarations, not source: a person edits the file they were
+# built from, and a declaration file holds no call to migrate.
+_GENERATED_JS = (".min.js", ".bundle.js", ".d.ts", ".d.mts", ".d.cts")
 
 
 def is_candidate(path: Path) -> bool:

@@ -79,6 +79,7 @@ def test_named_files_are_always_read(tmp_path: Path) -> None:
 def test_javascript_and_typescript_sources_but_not_bundles(tmp_path: Path) -> None:
     touch(tmp_path, "app/route.ts", "app/page.tsx", "lib/a.js", "lib/b.mjs", "lib/c.cjs", "ui/d.jsx",
           "lib/e.mts", "lib/f.cts", "public/vendor.min.js", "dist/app.js", "node_modules/openai/index.js",
+          "types/env.d.ts", "types/api.d.mts",
           ".next/server/app.js")
     assert found(tmp_path) == ["app/page.tsx", "app/route.ts", "lib/a.js", "lib/b.mjs", "lib/c.cjs",
                                "lib/e.mts", "lib/f.cts", "ui/d.jsx"]
