@@ -15,11 +15,11 @@ import re
 from pathlib import Path
 
 import pytest
+import test_properties  # noqa: F401  (registers and loads the hypothesis profiles)
+from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-import test_properties  # noqa: F401  (registers and loads the hypothesis profiles)
-from conftest import FIXTURES
 from migrator.javascript.migrate import migrate_javascript
 from migrator.javascript.syntax import first_error, grammar_of, parse
 from migrator.settings import build_settings

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import FIXTURES, ROOT, copy_tree, golden, invoke
+
 from migrator.javascript.syntax import first_error, grammar_of, parse
 
 APP = FIXTURES / "next-app"

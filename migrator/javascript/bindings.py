@@ -82,10 +82,10 @@ def _import_bindings(statement: Node, out: dict[str, str]) -> None:
                 for spec in part.named_children:
                     if spec.type != "import_specifier":
                         continue
-                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
-                    if name is None or not name.text:
+                    spelled, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spelled is None or not spelled.text:
                         continue
-                    imported = string_value(name) or name.text.decode()
+                    imported = string_value(spelled) or spelled.text.decode()
                     local = alias.text.decode() if alias is not None and alias.text else imported
                     out[local] = f"{module}.{imported}"
 

@@ -17,11 +17,18 @@ from tree_sitter import Node
 from migrator.callrules import ApiSurface, ParamRule
 from migrator.javascript.bindings import shadowed
 from migrator.javascript.facts import Provider
-from migrator.javascript.source import quoted, string_value
-from migrator.javascript.state import Holder, JsFile
-from migrator.javascript.values import NOT_LITERAL, branches, is_token_ids, key_name, literal, unwrap
 from migrator.javascript.literals import rewrite_model
 from migrator.javascript.roles import Role
+from migrator.javascript.source import quoted, string_value
+from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.values import (
+    NOT_LITERAL,
+    branches,
+    is_token_ids,
+    key_name,
+    literal,
+    unwrap,
+)
 
 KIND = "request parameters"
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -187,6 +194,7 @@ class CallChecker:
             if member.type == "spread_element":
                 js.report("MM309", member, kwargs=js.text(member), names=", ".join(js.rules.unseen_names(api.params)))
                 continue
+            value: Node | None
             if member.type == "shorthand_property_identifier":  # { model, seed }
                 name, value = js.text(member), member
             elif member.type == "pair":
@@ -261,7 +269,7 @@ class CallChecker:
         mistral = match.entry.mistral if match is not None and match.entry is not None and match.entry.mistral else "<mistral model>"
         name, package = provider.name, provider.package
         if factory.mistral is None:
-            suggestion = f"no {package} equivalent: {js.text(call.child_by_field_name('function'))}() calls {factory.api}, which Mistral does not serve the same way"
+            suggestion = f"no {package} equivalent: {js.text(call.child_by_field_name('function') or call)}() calls {factory.api}, which Mistral does not serve the same way"
         else:
             callee = f"{name}.{factory.mistral}" if factory.mistral else name
             suggestion = f"use {callee}({quoted(mistral, js.quote)}) from {package}"
@@ -278,7 +286,7 @@ class CallChecker:
             return
         argument = self._model_argument(call)
         if factory.fix == "chat" and factory.code:
-            if js.report(factory.code, call, call=js.text(function) + "()", fixed=f"{js.text(function) if not method else js.text(function.child_by_field_name('object'))}.chat()"):
+            if js.report(factory.code, call, call=js.text(function) + "()", fixed=f"{js.text(function.child_by_field_name('object') or function) if method else js.text(function)}.chat()"):
                 if method:
                     prop = function.child_by_field_name("property")
                     assert prop is not None

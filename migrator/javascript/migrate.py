@@ -108,7 +108,7 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
         return result
     try:
         return _migrate(data, display, settings, source, tree.root_node, result)
-    except Exception as error:  # one file's internal failure must not end the run
+    except Exception as error:  # noqa: BLE001  (one file's internal failure must not end the run)
         result.error = traceback.format_exc()
         result.findings = [tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")]
         result.new = None

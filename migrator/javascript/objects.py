@@ -10,6 +10,8 @@ comment that is the object's only content.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tree_sitter import Node
 
 from migrator.javascript.state import JsFile
@@ -159,7 +161,7 @@ def _explode(js: JsFile, obj: Node, members: list[Node], commas: list[Node], ite
     indent = source.indent_at(obj.start_byte).decode()
     inner = indent + source.indent_unit().decode()
     js.edits.replace(obj.start_byte + 1, members[0].start_byte, newline + inner)
-    for before, after in zip(members, members[1:]):
+    for before, after in pairwise(members):
         comma = next(c for c in commas if before.end_byte <= c.start_byte < after.start_byte)
         js.edits.replace(comma.end_byte, after.start_byte, newline + inner)
     last = members[-1]

@@ -8,7 +8,7 @@ guess about what the author meant.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 
 import tree_sitter
 
@@ -19,7 +19,7 @@ GRAMMARS = {
 JS_SUFFIXES = tuple(GRAMMARS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_for(grammar: str) -> tree_sitter.Language:
     if grammar == "javascript":
         import tree_sitter_javascript
@@ -31,7 +31,7 @@ def language_for(grammar: str) -> tree_sitter.Language:
     return tree_sitter.Language(pointer)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parser_for(grammar: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(language_for(grammar))
 
@@ -67,7 +67,7 @@ def _env_patterns(objects: frozenset[str]) -> str:
     return "\n".join(patterns)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _query(grammar: str, env_objects: frozenset[str]) -> tree_sitter.Query:
     kinds = {**_KINDS, **(_JS_KINDS if grammar == "javascript" else _TS_KINDS)}
     return tree_sitter.Query(language_for(grammar), "\n".join(kinds.values()) + "\n" + _env_patterns(env_objects))

@@ -9,14 +9,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from migrator.findings import Finding
 from migrator.settings import Settings
 from migrator.suppressions import Suppression
 
-if TYPE_CHECKING:  # the JavaScript pass shares this context and never imports LibCST
-    from libcst.metadata import CodeRange
+
+
+class _Position(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+class Range(Protocol):
+    """Where a finding is: LibCST's CodeRange, or the JS pass's Span (0-based columns)."""
+
+    @property
+    def start(self) -> _Position: ...
+    @property
+    def end(self) -> _Position: ...
 
 
 @dataclass
@@ -64,7 +78,7 @@ class FileContext:
                 by_comment = True
         return by_comment or not self.enabled(code)
 
-    def report(self, code: str, where: CodeRange, **fields: object) -> bool:
+    def report(self, code: str, where: Range, **fields: object) -> bool:
         """Record a finding; False when it is silenced (and its rewrite must not happen)."""
         if self.silenced(code, where.start.line):
             return False
