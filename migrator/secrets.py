@@ -39,6 +39,11 @@ def _pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in shapes))
 
 
+def secret_pattern() -> re.Pattern[str]:
+    """Every key shape (shipped and configured), for a search inside a longer text."""
+    return _pattern()
+
+
 def looks_like_secret(value: str) -> bool:
     return bool(_pattern().fullmatch(value))
 

@@ -10,6 +10,8 @@ an inner function or block (a parameter, a `const`) shadows the import there. A 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tree_sitter import Node
 
 from migrator.javascript.source import string_value
@@ -27,6 +29,8 @@ def _module_of(node: Node | None) -> str | None:
     """`require("x")`, `await import("x")` (or their `.default`/`.Name`): the dotted target."""
     if node is None:
         return None
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _module_of(node.named_children[-1])
     if node.type == "await_expression":
         return _module_of(node.named_children[0] if node.named_children else None)
     if node.type == "member_expression":
@@ -45,39 +49,42 @@ def _module_of(node: Node | None) -> str | None:
     return string_value(args[0]) if len(args) == 1 else None
 
 
-def _pattern_bindings(pattern: Node, target: str, out: dict[str, str]) -> None:
+Found = list[tuple[Node, str, str]]  # (the local name's identifier, dotted target, module)
+
+
+def _pattern_bindings(pattern: Node, target: str, module: str, out: Found) -> None:
     """`const { OpenAI, default: Client } = require("openai")`."""
     if pattern.type == "identifier" and pattern.text:
-        out[pattern.text.decode()] = target
+        out.append((pattern, target, module))
         return
     if pattern.type != "object_pattern":
         return
     for child in pattern.named_children:
         if child.type == "shorthand_property_identifier_pattern" and child.text:
-            name = child.text.decode()
-            out[name] = f"{target}.{name}"
+            out.append((child, f"{target}.{child.text.decode()}", module))
         elif child.type == "pair_pattern":
             key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
             if key is not None and value is not None and key.text:
-                _pattern_bindings(value, f"{target}.{string_value(key) or key.text.decode()}", out)
+                _pattern_bindings(value, f"{target}.{string_value(key) or key.text.decode()}", module, out)
 
 
-def _import_bindings(statement: Node, out: dict[str, str]) -> None:
+def _import_bindings(statement: Node, out: Found) -> None:
     module = string_value(statement.child_by_field_name("source"))
     for child in statement.named_children:
         if child.type == "import_require_clause":  # TS: import OpenAI = require("openai")
             name, source = child.named_children[0], child.child_by_field_name("source")
-            if name.text and string_value(source):
-                out[name.text.decode()] = string_value(source) or ""
+            required = string_value(source)
+            if name.text and required:
+                out.append((name, required, required))
         if child.type != "import_clause" or module is None:
             continue
         for part in child.named_children:
             if part.type == "identifier" and part.text:
-                out[part.text.decode()] = f"{module}.default"
+                out.append((part, f"{module}.default", module))
             elif part.type == "namespace_import":
                 for name in part.named_children:
                     if name.type == "identifier" and name.text:
-                        out[name.text.decode()] = module
+                        out.append((name, module, module))
             elif part.type == "named_imports":
                 for spec in part.named_children:
                     if spec.type != "import_specifier":
@@ -86,22 +93,38 @@ def _import_bindings(statement: Node, out: dict[str, str]) -> None:
                     if spelled is None or not spelled.text:
                         continue
                     imported = string_value(spelled) or spelled.text.decode()
-                    local = alias.text.decode() if alias is not None and alias.text else imported
-                    out[local] = f"{module}.{imported}"
+                    local = alias if alias is not None and alias.text else spelled
+                    out.append((local, f"{module}.{imported}", module))
 
 
-def collect_bindings(nodes: list[Node]) -> dict[str, str]:
-    """Local name -> dotted target, from the file's import statements and requires."""
-    out: dict[str, str] = {}
+@dataclass(frozen=True)
+class Binding:
+    target: str  # `openai.default`
+    module: str  # `openai`, `./lib/openai`, `@acme/llm`
+
+
+def collect_bindings(nodes: list[Node]) -> dict[tuple[int, str], Binding]:
+    """(declaring scope, local name) -> what it is bound to, from import statements and
+    requires (`require("openai")`, `await import("openai")`, also inside functions)."""
+    found: Found = []
     for node in nodes:
         if node.type == "import_statement":
-            _import_bindings(node, out)
+            _import_bindings(node, found)
         elif node.type == "variable_declarator":
             target = _module_of(node.child_by_field_name("value"))
             name = node.child_by_field_name("name")
             if target is not None and name is not None:
-                _pattern_bindings(name, target, out)
-    return out
+                module = _module_of(_bare_module(node.child_by_field_name("value"))) or target
+                _pattern_bindings(name, target, module, found)
+    return {(declaring_scope(name), (name.text or b"").decode()): Binding(target, module) for name, target, module in found}
+
+
+def _bare_module(node: Node | None) -> Node | None:
+    """The `require(...)` / `import(...)` call inside `require("x").default`."""
+    while node is not None and node.type in ("member_expression", "parenthesized_expression", "await_expression"):
+        node = node.child_by_field_name("object") if node.type == "member_expression" else (
+            node.named_children[-1] if node.named_children else None)
+    return node
 
 
 def _declares(scope: Node, name: bytes) -> bool:
@@ -171,8 +194,13 @@ def shadowed(identifier: Node) -> bool:
 class Resolver:
     """Dotted targets of expressions: `OpenAI` -> `openai.default`, `oa.OpenAI` -> `openai.OpenAI`."""
 
-    def __init__(self, bindings: dict[str, str]) -> None:
+    def __init__(self, bindings: dict[tuple[int, str], Binding]) -> None:
         self.bindings = bindings
+        self.names = {name for _, name in bindings}
+
+    def by_name(self, name: str) -> Binding | None:
+        """For a type name (`client: OpenAI`): the binding of that name, any scope."""
+        return next((b for (_, bound), b in self.bindings.items() if bound == name), None)
 
     def target(self, node: Node | None) -> str | None:
         if node is None:
@@ -180,8 +208,11 @@ class Resolver:
         if node.type == "parenthesized_expression" and node.named_children:
             return self.target(node.named_children[-1])
         if node.type == "identifier" and node.text:
-            bound = self.bindings.get(node.text.decode())
-            return bound if bound is not None and not shadowed(node) else None
+            name = node.text.decode()
+            if name not in self.names:
+                return None
+            bound = self.bindings.get((declaring_scope(node), name))
+            return bound.target if bound is not None else None
         if node.type == "member_expression":
             base = self.target(node.child_by_field_name("object"))
             prop = node.child_by_field_name("property")

@@ -15,7 +15,6 @@ import re
 from tree_sitter import Node
 
 from migrator.callrules import ApiSurface, ParamRule
-from migrator.javascript.bindings import shadowed
 from migrator.javascript.facts import Provider
 from migrator.javascript.literals import rewrite_model
 from migrator.javascript.roles import Role
@@ -73,12 +72,12 @@ class CallChecker:
             if len(self._known) != len(js.names):  # names learnt since (aliases)
                 self._known = {name for _, name in js.names}
             text = node.text.decode()
-            if text not in self._known and text not in js.local_imports:
+            if text not in self._known and text not in js.resolver.names:
                 return None  # the common case, decided without a scope lookup
             variable = js.variable(node)
             if variable in js.names:
                 return js.names[variable]
-            if variable[1] in js.local_imports and not shadowed(node):
+            if variable in js.local_imports:
                 return Holder("imported")
             return None
         if node.type == "member_expression":
@@ -184,6 +183,8 @@ class CallChecker:
         first = unwrap(args[0]) if args else None
         if first is None:
             return
+        if first.type == "identifier":  # const params = { ... }; create(params)
+            first = self._object_constant(first) or first
         if first.type != "object":
             js.report("MM309", first, kwargs=js.text(first), names=", ".join(js.rules.unseen_names(api.params)))
             return
@@ -226,6 +227,20 @@ class CallChecker:
                 js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.advice)
             elif rule.code:
                 js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none", advice=rule.advice)
+
+    def _object_constant(self, identifier: Node) -> Node | None:
+        """The object literal a same-scope `const` holds, when the name is one."""
+        js = self.js
+        wanted = js.variable(identifier)
+        for declarator in js.declarators:
+            name, value = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
+            if name is None or value is None or value.type != "object" or name.text != identifier.text:
+                continue
+            holder = declarator.parent
+            if holder is not None and holder.type == "lexical_declaration" and holder.children[0].type == "const" \
+                    and js.variable(name) == wanted:
+                return value
+        return None
 
     def _check_value(self, rule: ParamRule, value: Node, where: Node) -> None:
         check = rule.check

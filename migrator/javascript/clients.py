@@ -64,13 +64,16 @@ def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
 
 
 def _secret_constant(js: JsFile, identifier: Node) -> tuple[str, int] | None:
-    """`const KEY = "sk-..."` for an identifier used as the key: its value and line."""
+    """`const KEY = "sk-..."` for an identifier used as the key: its value and line (the
+    literal is claimed: this finding speaks for it)."""
     name = identifier.text
     for declarator in js.declarators:
         target = declarator.child_by_field_name("name")
-        if target is not None and target.text == name:
-            value = string_value(declarator.child_by_field_name("value"))
-            if value is not None:
+        literal = declarator.child_by_field_name("value")
+        if target is not None and target.text == name and literal is not None:
+            value = string_value(literal)
+            if value is not None and looks_like_secret(value):
+                js.claimed.add(literal.start_byte)
                 return value, js.source.point(declarator.start_byte).line
     return None
 
@@ -94,6 +97,8 @@ class Construction:
         js, kind = self.js, self.kind
         if kind.kind == "manual":
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
+            # its calls name deployments (Azure) or go where Mistral is not: never rewritten
+            _holder_of(js, self.node, Holder("client", elsewhere=True))
             name = js.text(self.node.child_by_field_name("constructor") or self.node)
             if kind.code == "MM107":
                 js.report(kind.code, self.node, client=name, plain=kind.plain)
@@ -109,6 +114,7 @@ class Construction:
         if not self.elsewhere:
             self._model_first()
             self._api_key()
+        if not self.elsewhere:
             additions = self._missing() + self._default_model()
             if additions:
                 from migrator.javascript.objects import add_properties
@@ -190,7 +196,11 @@ class Construction:
             js.claimed.add(value.start_byte)
             if literal:
                 js.ctx.secrets.add(literal)
-            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env) or not js.env_available:
+            if not js.env_available:
+                js.report("MM116", value, secret=mask(literal))
+                self.elsewhere = True  # not pointed at Mistral with an OpenAI key in it
+                return
+            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
                 return
             js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
             js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
@@ -284,10 +294,17 @@ class Construction:
             return
         callee = self.node.child_by_field_name("constructor") or self.node.child_by_field_name("function")
         name = js.text(callee or self.node)
-        for key, value in properties(self.options).items():
+        options = properties(self.options)
+        for key, value in options.items():
             review = self.kind.review.get(key)
-            if review is not None and not (review.unless is not None and literal(value) == review.unless):
-                js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
+            if review is None or (review.unless is not None and literal(value) == review.unless):
+                continue
+            if review.unless_key and review.unless_key in options:
+                continue
+            plain = unwrap(value)
+            if review.when_key and not (plain is not None and plain.type == "object" and review.when_key in properties(plain)):
+                continue
+            js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
 
 
 def scan_constructions(js: JsFile, nodes: list[Node]) -> None:

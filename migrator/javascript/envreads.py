@@ -32,6 +32,14 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
         if spelled.start_byte in js.claimed or js.is_hands_off(node):
             continue
         js.claimed.add(spelled.start_byte)
+        parent = node.parent
+        if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+                and parent.child_by_field_name("left") == node:
+            # process.env.OPENAI_API_KEY = ...: what is stored there is the reader's business
+            new = renamed_variable(name, js.ctx.settings)
+            if new is not None:
+                js.report("MM110", node, old=name, new=new, how="assigned here")
+            continue
         quote = "" if spelled.type == "property_identifier" else quote_of(spelled)
         _rename(js, node, name, spelled, quote + "{new}" + quote)
     for declarator in declarators:

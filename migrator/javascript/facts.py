@@ -17,6 +17,8 @@ class Review:
     advice: str
     # the value that needs no review (`streamUsage: false`), when there is one
     unless: object = None
+    unless_key: str = ""
+    when_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,12 @@ class JsFacts:
     legacy: frozenset[str]
     legacy_what: str
 
+    @property
+    def packages(self) -> frozenset[str]:
+        """The npm packages this file's entries name (`openai`, `@ai-sdk/openai`, ...)."""
+        targets = [*self.legacy, *self.providers, *(c for kind in self.clients for c in kind.callables)]
+        return frozenset(_package_of(target) for target in targets)
+
     def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
         if target is None:
             return None
@@ -77,8 +85,19 @@ class JsFacts:
         return None
 
 
+def _package_of(target: str) -> str:
+    """`@ai-sdk/openai.createOpenAI` -> `@ai-sdk/openai`; `openai.default.OpenAI` -> `openai`."""
+    if target.startswith("@"):
+        scope, _, rest = target.partition("/")
+        return f"{scope}/{rest.split('.')[0]}"
+    return target.split(".")[0]
+
+
 def _client(name: str, data: dict[str, Any]) -> ClientKind:
-    review = {key: Review(value["code"], value["advice"], value.get("unless")) for key, value in data.get("review", {}).items()}
+    review = {
+        key: Review(value["code"], value["advice"], value.get("unless"), value.get("unless_key", ""), value.get("when_key", ""))
+        for key, value in data.get("review", {}).items()
+    }
     return ClientKind(
         name=name, callables=frozenset(data["callables"]), new=bool(data["new"]), kind=data["kind"],
         api_key=tuple(data.get("api_key", ())), base_url=tuple(data.get("base_url", ())),

@@ -14,6 +14,7 @@ from migrator.javascript.source import quote_of, quoted, string_value
 from migrator.javascript.state import JsFile
 from migrator.javascript.values import dotted, env_read
 from migrator.modelmap import ModelMatch
+from migrator.secrets import mask, secret_pattern
 
 MODELS = "model ids"
 URLS = "base URLs"
@@ -122,18 +123,61 @@ def template_ids(js: JsFile, node: Node) -> None:
                 js.report("MM207", node, openai=token, place="inside a template literal", mistral=_mapped(match))
 
 
+def _statement_of(node: Node) -> Node:
+    while node.parent is not None and node.parent.type not in ("program", "statement_block", "class_body", "switch_case"):
+        node = node.parent
+    return node
+
+
+def mark_raw_http(js: JsFile, strings: list[Node]) -> None:
+    """`fetch("https://api.openai.com/v1/chat/completions", ...)`: reported (MM109), and its
+    whole statement left alone, so its key variable and model stay OpenAI's together
+    (a renamed key or a Mistral id sent to api.openai.com would only fail)."""
+    connection = js.ctx.settings.catalog.connection
+    for node in strings:
+        text = js.text(node)[1:-1]
+        head = text.split("${", 1)[0] if node.type == "template_string" else string_value(node)
+        if not head or classify_url(head, connection) != "endpoint":
+            continue
+        js.claimed.add(node.start_byte)
+        js.report("MM109", node, url=head)
+        statement = _statement_of(node)
+        js.hands_off.append((statement.start_byte, statement.end_byte))
+
+
+def _secret_in(js: JsFile, node: Node, text: str) -> None:
+    """A key shape anywhere else in a string: reported (it stays in the history)."""
+    found = secret_pattern().search(text)
+    if found is None:
+        return
+    js.ctx.secrets.add(found.group(0))
+    line = js.source.point(node.start_byte).line
+    js.report("MM114", node, keyword="this string", secret=mask(found.group(0)), line=line,
+              env=js.ctx.settings.api_key_env)
+
+
 def scan_strings(js: JsFile, strings: list[Node]) -> None:
     models = js.ctx.settings.models
+    settings = js.ctx.settings
     for node in strings:
-        if node.start_byte in js.claimed or js.is_hands_off(node):
+        if node.start_byte in js.claimed:
             continue
         value = string_value(node)
         if value is None:
             if node.type == "template_string":
-                template_ids(js, node)
+                _secret_in(js, node, js.text(node))
+                if not js.is_hands_off(node):
+                    template_ids(js, node)
+            continue
+        if "sk-" in value or settings.secret_patterns:
+            _secret_in(js, node, value)
+        if js.is_hands_off(node):
             continue
         match = models.lookup(value)
         if match is not None:
             model_literal(js, node, match)
         elif value.startswith("http"):
             url_literal(js, node, value)
+        elif (new := renamed_variable(value, settings)) is not None:
+            # config.get("OPENAI_API_KEY"): a variable named by a string, read by someone else
+            js.report("MM110", node, old=value, new=new, how="named here (a settings lookup, a config key?)")

@@ -18,7 +18,7 @@ from migrator.javascript.clients import propagate_holders, scan_constructions
 from migrator.javascript.edits import OverlappingEdits
 from migrator.javascript.envreads import scan_env_reads
 from migrator.javascript.facts import load_js_facts
-from migrator.javascript.literals import scan_strings
+from migrator.javascript.literals import mark_raw_http, scan_strings
 from migrator.javascript.source import Source, house_quote
 from migrator.javascript.state import Holder, JsFile
 from migrator.javascript.suppress import find_js_suppressions
@@ -27,8 +27,6 @@ from migrator.pipeline import FileResult, tool_finding, unused_suppressions
 from migrator.python.context import FileContext
 from migrator.settings import Settings
 from migrator.suppressions import code_filter
-
-_LOCAL_PREFIXES = (".", "@/", "~/", "#")
 
 
 def _type_target(js: JsFile, annotation: Node | None) -> str | None:
@@ -41,11 +39,12 @@ def _type_target(js: JsFile, annotation: Node | None) -> str | None:
                 spelled = part
                 break
     if spelled.type == "type_identifier" and spelled.text:
-        return js.resolver.bindings.get(spelled.text.decode())
+        bound = js.resolver.by_name(spelled.text.decode())
+        return bound.target if bound is not None else None
     if spelled.type == "nested_type_identifier" and spelled.text:
         head, _, tail = spelled.text.decode().partition(".")
-        base = js.resolver.bindings.get(head)
-        return f"{base}.{tail}" if base else None
+        base = js.resolver.by_name(head)
+        return f"{base.target}.{tail}" if base is not None else None
     return None
 
 
@@ -72,10 +71,16 @@ def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
 
 
 def _local_imports(js: JsFile) -> None:
+    """Names imported from the project's own code (relative paths, path aliases, workspace
+    packages: any module that is not a known SDK or framework package) that are named
+    after OpenAI, in the local name or the module path."""
     hint = js.facts.local_import_hint
-    for local, target in js.resolver.bindings.items():
-        if target.startswith(_LOCAL_PREFIXES) and (hint in local.lower() or hint in target.lower()):
-            js.local_imports.add(local)
+    known = js.facts.packages
+    for key, binding in js.resolver.bindings.items():
+        if binding.module in known:
+            continue
+        if hint in key[1].lower() or hint in binding.module.lower():
+            js.local_imports.add(key)
 
 
 def _legacy(js: JsFile, constructions: list[Node]) -> bool:
@@ -137,6 +142,7 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         checker = CallChecker(js)
         for call in nodes["call_expression"]:
             checker.check(call)
+        mark_raw_http(js, nodes["string"] + nodes["template_string"])
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
     try:

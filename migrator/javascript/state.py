@@ -51,7 +51,7 @@ class JsFile:
     # node id (start byte, end byte) of inline constructions -> what they build
     built: dict[tuple[int, int], Holder] = field(default_factory=dict)
     # local names imported from the project's own modules (`import { openai } from "@/lib/openai"`)
-    local_imports: set[str] = field(default_factory=set)
+    local_imports: set[tuple[int, str]] = field(default_factory=set)
     # every `name = value` declarator, for constants a client option refers to
     declarators: list[Node] = field(default_factory=list)
 
