@@ -99,7 +99,7 @@ class CallChecker:
         while node is not None:
             holder = self.holder(node)
             if holder is not None and names:
-                return holder, list(reversed(names))
+                return holder, [*holder.prefix, *reversed(names)]
             node = unwrap(node)
             if node is None or node.type != "member_expression":
                 return None

@@ -9,6 +9,8 @@ the variable or `this.` member it is stored in, for the call checks.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from migrator.endpoints import classify_url
@@ -314,6 +316,12 @@ def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
             Construction(js, node, kind).run()
 
 
+def _snake(name: str) -> str:
+    from migrator.javascript.calls import snake
+
+    return snake(name)
+
+
 def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -> None:
     """`const api = debug ? debugClient : client`, `const fast = client.withOptions(...)`,
     `openai = globalThis.openai ?? new OpenAI()`, `private fast = this.ai.withOptions(...)`:
@@ -339,10 +347,23 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
 
     for declarator in declarators:
         name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-        if name is None or name.type != "identifier" or not name.text or value is None:
+        if name is None or not name.text or value is None:
             continue
-        if js.variable(name) not in js.names and (holder := held(value)) is not None:
+        if name.type == "object_pattern":  # const { chat } = client
+            base = checker.holder(value)
+            if base is not None and base.kind in ("client", "imported"):
+                for part in name.named_children:
+                    if part.type == "shorthand_property_identifier_pattern" and part.text:
+                        resource = part.text.decode()
+                        js.names.setdefault(js.variable(part), replace(base, prefix=(*base.prefix, _snake(resource))))
+            continue
+        if name.type != "identifier" or js.variable(name) in js.names:
+            continue
+        if (holder := held(value)) is not None:
             js.names[js.variable(name)] = holder
+        elif (resource := checker.path(value)) is not None and resource[0].kind in ("client", "imported"):
+            # const completions = client.chat.completions
+            js.names[js.variable(name)] = replace(resource[0], prefix=tuple(resource[1]))
     for field_node in fields:
         name = field_node.child_by_field_name("name") or field_node.child_by_field_name("property")
         value = field_node.child_by_field_name("value")

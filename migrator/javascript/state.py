@@ -26,8 +26,10 @@ _STATEMENTS = frozenset({
 class Holder:
     """What a variable or `this.` member was set to: a client, a provider, or one aimed elsewhere."""
 
-    kind: str  # "client" | "provider" | "model"
+    kind: str  # "client" | "provider" | "imported"
     elsewhere: bool = False
+    # a resource taken off a client: `const { chat } = client` holds ("chat",)
+    prefix: tuple[str, ...] = ()
 
 
 @dataclass
