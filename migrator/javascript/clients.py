@@ -361,9 +361,9 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
             continue
         if (holder := held(value)) is not None:
             js.names[js.variable(name)] = holder
-        elif (resource := checker.path(value)) is not None and resource[0].kind in ("client", "imported"):
+        elif (taken := checker.path(value)) is not None and taken[0].kind in ("client", "imported"):
             # const completions = client.chat.completions
-            js.names[js.variable(name)] = replace(resource[0], prefix=tuple(resource[1]))
+            js.names[js.variable(name)] = replace(taken[0], prefix=tuple(taken[1]))
     for field_node in fields:
         name = field_node.child_by_field_name("name") or field_node.child_by_field_name("property")
         value = field_node.child_by_field_name("value")
