@@ -26,6 +26,7 @@ from migrator.javascript.values import (
     is_token_ids,
     key_name,
     literal,
+    properties,
     unwrap,
 )
 
@@ -119,6 +120,9 @@ class CallChecker:
         if function is None:
             return
         target = js.resolver.target(function)
+        if target in js.facts.ai_sdk_calls:
+            self._ai_sdk_call(call, target or "")
+            return
         if target is not None:
             providers = js.facts.providers
             if target in providers:
@@ -267,6 +271,24 @@ class CallChecker:
             js.report(check.unknown_code, where, param=rule.name, condition=check.condition, advice=check.advice)
 
     # -- the AI SDK -------------------------------------------------------------------
+    def _ai_sdk_call(self, call: Node, target: str) -> None:
+        """`generateText({ model: provider.chat(...), seed })`: settings the migrated
+        provider sends as they are."""
+        from migrator.javascript.clients import review_options
+
+        options = self._options(call)
+        model = properties(options).get("model") if options is not None else None
+        model = unwrap(model)
+        if options is None or model is None or model.type != "call_expression":
+            return
+        function = model.child_by_field_name("function")
+        holder = self.holder(function)
+        if holder is None and function is not None and function.type == "member_expression":
+            holder = self.holder(function.child_by_field_name("object"))
+        if holder is None or holder.kind != "provider" or holder.elsewhere:
+            return
+        review_options(self.js, options, self.js.facts.ai_sdk_review, target.rsplit(".", 1)[-1])
+
     def _model_argument(self, call: Node) -> Node | None:
         args = self._arguments(call)
         return args[0] if args else None

@@ -15,7 +15,7 @@ from tree_sitter import Node
 
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
-from migrator.javascript.facts import ClientKind
+from migrator.javascript.facts import ClientKind, Review
 from migrator.javascript.source import string_value
 from migrator.javascript.state import Holder, JsFile
 from migrator.javascript.values import env_read, has_spread, literal, lookup, properties, unwrap
@@ -295,18 +295,22 @@ class Construction:
         if self.options is None or not self.kind.review:
             return
         callee = self.node.child_by_field_name("constructor") or self.node.child_by_field_name("function")
-        name = js.text(callee or self.node)
-        options = properties(self.options)
-        for key, value in options.items():
-            review = self.kind.review.get(key)
-            if review is None or (review.unless is not None and literal(value) == review.unless):
-                continue
-            if review.unless_key and review.unless_key in options:
-                continue
-            plain = unwrap(value)
-            if review.when_key and not (plain is not None and plain.type == "object" and review.when_key in properties(plain)):
-                continue
-            js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
+        review_options(js, self.options, self.kind.review, js.text(callee or self.node))
+
+
+def review_options(js: JsFile, obj: Node, reviews: dict[str, Review], name: str) -> None:
+    """The settings of an options object that need a look on Mistral (MM310, MM410, ...)."""
+    options = properties(obj)
+    for key, value in options.items():
+        review = reviews.get(key)
+        if review is None or (review.unless is not None and literal(value) == review.unless):
+            continue
+        if review.unless_key and review.unless_key in options:
+            continue
+        plain = unwrap(value)
+        if review.when_key and not (plain is not None and plain.type == "object" and review.when_key in properties(plain)):
+            continue
+        js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
 
 
 def scan_constructions(js: JsFile, nodes: list[Node]) -> None:

@@ -67,6 +67,8 @@ class JsFacts:
     providers: dict[str, Provider]
     factories: dict[str, Factory]
     local_import_hint: str
+    ai_sdk_calls: frozenset[str]
+    ai_sdk_review: dict[str, Review]
     legacy: frozenset[str]
     legacy_what: str
 
@@ -93,17 +95,20 @@ def _package_of(target: str) -> str:
     return target.split(".")[0]
 
 
-def _client(name: str, data: dict[str, Any]) -> ClientKind:
-    review = {
+def _reviews(data: dict[str, Any]) -> dict[str, Review]:
+    return {
         key: Review(value["code"], value["advice"], value.get("unless"), value.get("unless_key", ""), value.get("when_key", ""))
         for key, value in data.get("review", {}).items()
     }
+
+
+def _client(name: str, data: dict[str, Any]) -> ClientKind:
     return ClientKind(
         name=name, callables=frozenset(data["callables"]), new=bool(data["new"]), kind=data["kind"],
         api_key=tuple(data.get("api_key", ())), base_url=tuple(data.get("base_url", ())),
         model=tuple(data.get("model", ())), default_model=data.get("default_model", ""),
         returns=data.get("returns", ""), code=data.get("code", ""), advice=data.get("advice", ""),
-        plain=data.get("plain", ""), review=review,
+        plain=data.get("plain", ""), review=_reviews(data),
     )
 
 
@@ -122,6 +127,8 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
             for target, entry in data["providers"].items()
         },
         local_import_hint=data["receivers"]["local_import_hint"].lower(),
+        ai_sdk_calls=frozenset(data["ai_sdk"]["calls"]),
+        ai_sdk_review=_reviews(data["ai_sdk"]),
         legacy=frozenset(data["legacy"]["callables"]),
         legacy_what=data["legacy"]["what"],
         factories={
