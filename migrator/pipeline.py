@@ -227,9 +227,11 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
 def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
     from migrator.python.context import FileContext
 
+    from migrator.python.rawhttp import raw_http_lines
+
     return FileContext(
         settings=settings, path=display, ignores=find_suppressions(data),
-        enabled=code_filter(settings, display),
+        enabled=code_filter(settings, display), raw_http=raw_http_lines(data, settings),
     )
 
 

@@ -129,11 +129,12 @@ def _statement_of(node: Node) -> Node:
     return node
 
 
-def mark_raw_http(js: JsFile, strings: list[Node]) -> None:
+def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
     """`fetch("https://api.openai.com/v1/chat/completions", ...)`: reported (MM109), and its
     whole statement left alone, so its key variable and model stay OpenAI's together
     (a renamed key or a Mistral id sent to api.openai.com would only fail)."""
     connection = js.ctx.settings.catalog.connection
+    names: set[bytes] = set()
     for node in strings:
         text = js.text(node)[1:-1]
         head = text.split("${", 1)[0] if node.type == "template_string" else string_value(node)
@@ -143,6 +144,26 @@ def mark_raw_http(js: JsFile, strings: list[Node]) -> None:
         js.report("MM109", node, url=head)
         statement = _statement_of(node)
         js.hands_off.append((statement.start_byte, statement.end_byte))
+        holder = node.parent
+        if holder is not None and holder.type == "variable_declarator":  # const OPENAI_URL = "..."
+            name = holder.child_by_field_name("name")
+            if name is not None and name.type == "identifier" and name.text:
+                names.add(name.text)
+    if names:
+        for call in calls:  # fetch(OPENAI_URL, ...), http.post(`${OPENAI_URL}`, ...)
+            arguments = call.child_by_field_name("arguments")
+            if arguments is not None and any(n.type == "identifier" and n.text in names for n in _descendants(arguments)):
+                statement = _statement_of(call)
+                js.hands_off.append((statement.start_byte, statement.end_byte))
+
+
+def _descendants(node: Node) -> list[Node]:
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(current.named_children)
+    return found
 
 
 def _secret_in(js: JsFile, node: Node, text: str) -> None:

@@ -142,7 +142,7 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         checker = CallChecker(js)
         for call in nodes["call_expression"]:
             checker.check(call)
-        mark_raw_http(js, nodes["string"] + nodes["template_string"])
+        mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
     try:

@@ -52,6 +52,9 @@ class FileContext:
     # the whole file's indentation unit when the pass sees a reduced module that may not
     # show it (migrator/python/slicing.py); None: the module's own
     file_indent: str | None = None
+    # lines of statements that call an OpenAI endpoint URL directly: no rewrite inside
+    # (migrator/python/rawhttp.py)
+    raw_http: list[tuple[int, int]] = field(default_factory=list)
     # "javascript": messages speak of object properties, not keyword arguments
     language: str = "python"
     # quote characters of the f-strings enclosing the node being visited (innermost last)
@@ -83,6 +86,8 @@ class FileContext:
         if self.silenced(code, where.start.line):
             return False
         rule = self.settings.catalog.rule(code)
+        if rule.fixable and any(first <= where.start.line <= last for first, last in self.raw_http):
+            return False  # left whole with its OpenAI URL, reported as MM109
         finding = Finding(
             path=self.path,
             line=where.start.line,

@@ -1,0 +1,50 @@
+"""Statements that call an OpenAI endpoint URL directly (`requests.post("https://api.openai
+.com/v1/chat/completions", ...)`): reported (MM109) and otherwise left whole.
+
+Renaming the key variable or mapping the model inside such a statement would send a
+Mistral key and a Mistral id to api.openai.com, which only fails; left whole, the request
+keeps working until a person points it at Mistral, and the next run then migrates the
+rest. Found with `ast` (only in files whose bytes mention an OpenAI host with a path, so
+the common file pays nothing).
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from migrator.endpoints import classify_url
+from migrator.settings import Settings
+
+# Statements with a body: a URL in their header is rare, and their body is not "the request".
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+
+
+def raw_http_lines(data: bytes, settings: Settings) -> list[tuple[int, int]]:
+    """(first line, last line) of each simple statement holding an OpenAI endpoint URL."""
+    connection = settings.catalog.connection
+    if not any(host.encode() + b"/" in data for host in connection.openai_hosts):
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    def endpoint(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and isinstance(node.value, str) \
+            and classify_url(node.value.split("{", 1)[0], connection) == "endpoint"
+
+    # OPENAI_URL = "https://api.openai.com/v1/chat/completions": its uses are raw requests too
+    names = {
+        target.id for statement in ast.walk(tree) if isinstance(statement, ast.Assign) and endpoint(statement.value)
+        for target in statement.targets if isinstance(target, ast.Name)
+    }
+    spans = []
+    for statement in ast.walk(tree):
+        if not isinstance(statement, ast.stmt) or isinstance(statement, _COMPOUND):
+            continue
+        if any(endpoint(node) or (isinstance(node, ast.Name) and node.id in names) for node in ast.walk(statement)):
+            spans.append((statement.lineno, statement.end_lineno or statement.lineno))
+    return spans
