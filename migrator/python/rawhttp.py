@@ -11,7 +11,9 @@ the common file pays nothing).
 from __future__ import annotations
 
 import ast
+import re
 import warnings
+from functools import lru_cache
 
 from migrator.endpoints import classify_url
 from migrator.settings import Settings
@@ -21,10 +23,18 @@ _COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Fo
              ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 
 
+@lru_cache(maxsize=4)
+def _endpoint_bytes(hosts: tuple[str, ...]) -> re.Pattern[bytes]:
+    """An OpenAI host followed by a path other than the bare base (`/v1`, `/v1/`): the
+    byte test that keeps `ast` away from the many files that only name the base URL."""
+    alternatives = b"|".join(re.escape(host.encode()) for host in hosts)
+    return re.compile(rb"(?:" + alternatives + rb")/(?!v1/?(?![\w.\-/]))")
+
+
 def raw_http_lines(data: bytes, settings: Settings) -> list[tuple[int, int]]:
     """(first line, last line) of each simple statement holding an OpenAI endpoint URL."""
     connection = settings.catalog.connection
-    if not any(host.encode() + b"/" in data for host in connection.openai_hosts):
+    if not _endpoint_bytes(connection.openai_hosts).search(data):
         return []
     try:
         with warnings.catch_warnings():
