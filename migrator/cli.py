@@ -143,7 +143,9 @@ def main(verbose: bool) -> None:
 
     Rewrites hard-coded OpenAI clients, base URLs, API keys and model ids so they read
     environment variables whose defaults point at https://api.mistral.ai/v1 and Mistral
-    models, and reports what a person must still review.
+    models, and reports what a person must still review. Reads Python (.py, .pyi),
+    notebooks (.ipynb), JavaScript/TypeScript (.js .mjs .cjs .jsx .ts .mts .cts .tsx)
+    and config files (.env*, TOML, YAML, JSON).
 
     \b
     Typical use:
@@ -282,7 +284,8 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
     that changed on disk during the run is not overwritten. With --annotate, each
-    statement left for review gets a TODO comment above it (never twice).
+    statement left for review gets a TODO comment above it (`#` in Python, `//` in
+    JS/TS; never twice).
 
     Exit 0 when nothing is left for review, 1 when review findings remain.
     """
