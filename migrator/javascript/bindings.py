@@ -180,17 +180,6 @@ def declaring_scope(identifier: Node) -> int:
     return node.id if node is not None else -1
 
 
-def shadowed(identifier: Node) -> bool:
-    """Whether an enclosing function or block declares this name again."""
-    name = identifier.text or b""
-    node = identifier.parent
-    while node is not None and node.type != "program":
-        if node.type in _SCOPES and _declares(node, name):
-            return True
-        node = node.parent
-    return False
-
-
 class Resolver:
     """Dotted targets of expressions: `OpenAI` -> `openai.default`, `oa.OpenAI` -> `openai.OpenAI`."""
 
