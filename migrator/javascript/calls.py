@@ -85,8 +85,14 @@ class CallChecker:
             obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
             if obj is not None and obj.type == "this" and prop is not None and prop.text:
                 return js.members.get(prop.text.decode())
-        if node.type == "call_expression":  # client.withOptions({...})
+        if node.type == "await_expression" and node.named_children:
+            return self.holder(node.named_children[0])
+        if node.type == "call_expression":  # client.withOptions({...}), getClient()
             function = node.child_by_field_name("function")
+            if function is not None and function.type == "identifier" and js.functions:
+                returned = js.functions.get(js.variable(function))
+                if returned is not None:
+                    return returned
             if function is not None and function.type == "member_expression":
                 prop = function.child_by_field_name("property")
                 if prop is not None and prop.text and snake(prop.text.decode()) in self.client_methods:

@@ -375,3 +375,45 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
             continue
         if name.text.decode() not in js.members and (holder := held(value)) is not None:
             js.members[name.text.decode()] = holder
+
+
+def _returns(body: Node) -> list[Node]:
+    """The values a function body returns (not those of functions nested in it)."""
+    from migrator.javascript.syntax import FUNCTIONS
+
+    if body.type != "statement_block":
+        return [body]  # an arrow function's expression body
+    found: list[Node] = []
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTIONS or node.type == "class_declaration":
+            continue
+        if node.type == "return_statement":
+            found.extend(node.named_children[:1])
+            continue
+        stack.extend(node.named_children)
+    return found
+
+
+def function_holders(js: JsFile, functions: list[Node], declarators: list[Node]) -> None:
+    """`function getOpenAI() { client ??= new OpenAI(); return client; }` and
+    `const getClient = () => client`: a call to them holds what every return holds."""
+    from migrator.javascript.calls import CallChecker
+
+    checker = CallChecker(js)
+    named: list[tuple[Node, Node]] = []
+    for node in functions:
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is not None and body is not None:
+            named.append((name, body))
+    for declarator in declarators:
+        name, value = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
+        if name is not None and name.type == "identifier" and value is not None and value.type in ("arrow_function", "function_expression"):
+            body = value.child_by_field_name("body")
+            if body is not None:
+                named.append((name, body))
+    for name, body in named:
+        returned = [checker.holder(value) for value in _returns(body)]
+        if returned and all(h is not None and h == returned[0] for h in returned):
+            js.functions[js.variable(name)] = returned[0]  # type: ignore[assignment]

@@ -14,7 +14,7 @@ from migrator.callrules import load_call_rules
 from migrator.findings import Finding
 from migrator.javascript.bindings import Resolver, collect_bindings
 from migrator.javascript.calls import CallChecker
-from migrator.javascript.clients import propagate_holders, scan_constructions
+from migrator.javascript.clients import function_holders, propagate_holders, scan_constructions
 from migrator.javascript.edits import OverlappingEdits
 from migrator.javascript.envreads import scan_env_reads
 from migrator.javascript.facts import load_js_facts
@@ -139,6 +139,9 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
         propagate_holders(js, nodes["variable_declarator"], nodes["field"])
+        function_holders(js, nodes["function_declaration"], nodes["variable_declarator"])
+        if js.functions:  # const client = getClient()
+            propagate_holders(js, nodes["variable_declarator"], nodes["field"])
         checker = CallChecker(js)
         for call in nodes["call_expression"]:
             checker.check(call)

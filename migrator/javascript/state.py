@@ -54,6 +54,8 @@ class JsFile:
     built: dict[tuple[int, int], Holder] = field(default_factory=dict)
     # local names imported from the project's own modules (`import { openai } from "@/lib/openai"`)
     local_imports: set[tuple[int, str]] = field(default_factory=set)
+    # functions that return a client (`function getClient() { ...; return client; }`)
+    functions: dict[tuple[int, str], Holder] = field(default_factory=dict)
     # every `name = value` declarator, for constants a client option refers to
     declarators: list[Node] = field(default_factory=list)
 

@@ -46,6 +46,7 @@ _KINDS = {
     "string": "(string) @string",
     "template_string": "(template_string) @template_string",
     "comment": "(comment) @comment",
+    "function_declaration": "(function_declaration) @function_declaration",
 }
 _TS_KINDS = {
     "required_parameter": "(required_parameter) @required_parameter",
@@ -54,6 +55,8 @@ _TS_KINDS = {
 }
 _JS_KINDS = {"field": "(field_definition) @field"}
 KINDS = (*_KINDS, *_TS_KINDS, "env_read")
+FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
+                       "generator_function_declaration", "generator_function"})
 
 
 def _env_patterns(objects: frozenset[str]) -> str:
