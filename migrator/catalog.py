@@ -72,6 +72,9 @@ class Connection:
     model_keywords: frozenset[str]
     model_dict_keys: frozenset[str]
     secret_patterns: tuple[str, ...]
+    # how findings name the plain client an Azure one becomes, and the legacy API
+    azure_plain: str = ""
+    legacy_what: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def _connection(data: dict[str, Any]) -> Connection:
         sdk_module=sdk["module"],
         clients=frozenset(sdk["clients"]),
         azure_clients=frozenset(sdk["azure_clients"]),
+        azure_plain=sdk.get("azure_plain", ""),
+        legacy_what=sdk.get("legacy_what", ""),
         api_key_keyword=sdk["api_key_keyword"],
         base_url_keyword=sdk["base_url_keyword"],
         module_api_key=tuple(sdk["module_api_key"]),

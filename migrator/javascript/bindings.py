@@ -103,7 +103,7 @@ class Binding:
     module: str  # `openai`, `./lib/openai`, `@acme/llm`
 
 
-def collect_bindings(nodes: list[Node]) -> dict[tuple[int, str], Binding]:
+def collect_bindings(nodes: list[Node], scopes: Scopes) -> dict[tuple[int, str], Binding]:
     """(declaring scope, local name) -> what it is bound to, from import statements and
     requires (`require("openai")`, `await import("openai")`, also inside functions)."""
     found: Found = []
@@ -116,7 +116,7 @@ def collect_bindings(nodes: list[Node]) -> dict[tuple[int, str], Binding]:
             if target is not None and name is not None:
                 module = _module_of(_bare_module(node.child_by_field_name("value"))) or target
                 _pattern_bindings(name, target, module, found)
-    return {(declaring_scope(name), (name.text or b"").decode()): Binding(target, module) for name, target, module in found}
+    return {(scopes.declaring_scope(name), (name.text or b"").decode()): Binding(target, module) for name, target, module in found}
 
 
 def _bare_module(node: Node | None) -> Node | None:
@@ -127,15 +127,37 @@ def _bare_module(node: Node | None) -> Node | None:
     return node
 
 
-def _declares(scope: Node, name: bytes) -> bool:
-    """Whether `scope` itself declares `name` (parameters, declarations directly in it)."""
+def _bound_names(pattern: Node, out: set[bytes]) -> None:
+    """Every name a binding pattern introduces (`a`, `{ b, c: d }`, `[e = 1]`, `f: T`)."""
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        out.add(pattern.text or b"")
+        return
+    if pattern.type in ("member_expression", "type_annotation", "string", "number", "property_identifier"):
+        return
+    if pattern.type in ("assignment_pattern", "required_parameter", "optional_parameter", "object_assignment_pattern"):
+        left = pattern.child_by_field_name("left") or pattern.child_by_field_name("pattern")
+        if left is not None:
+            _bound_names(left, out)
+        return
+    if pattern.type == "pair_pattern":
+        value = pattern.child_by_field_name("value")
+        if value is not None:
+            _bound_names(value, out)
+        return
+    for child in pattern.named_children:
+        _bound_names(child, out)
+
+
+def _declared(scope: Node) -> frozenset[bytes]:
+    """The names `scope` itself declares: parameters, declarations directly in it."""
+    names: set[bytes] = set()
     parameters = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
-    if parameters is not None and _binds(parameters, name):
-        return True
+    if parameters is not None:
+        _bound_names(parameters, names)
     if scope.type == "for_in_statement":  # for (const OpenAI of things)
         left = scope.child_by_field_name("left")
-        if left is not None and _binds(left, name):
-            return True
+        if left is not None:
+            _bound_names(left, names)
     children = list(scope.named_children)
     for child in scope.named_children:
         if child.type == "export_statement":
@@ -144,47 +166,52 @@ def _declares(scope: Node, name: bytes) -> bool:
         if child.type in _DECLARATIONS:
             for declarator in child.named_children:
                 target = declarator.child_by_field_name("name")
-                if target is not None and _binds(target, name):
-                    return True
+                if target is not None:
+                    _bound_names(target, names)
         elif child.type in ("function_declaration", "class_declaration", "generator_function_declaration"):
             own = child.child_by_field_name("name")
-            if own is not None and own.text == name:
-                return True
-    return False
+            if own is not None and own.text:
+                names.add(own.text)
+    return frozenset(names)
 
 
-def _binds(pattern: Node, name: bytes) -> bool:
-    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
-        return pattern.text == name
-    if pattern.type in ("member_expression", "type_annotation", "string", "number"):
-        return False
-    if pattern.type in ("assignment_pattern", "required_parameter", "optional_parameter"):
-        left = pattern.child_by_field_name("left") or pattern.child_by_field_name("pattern")
-        return left is not None and _binds(left, name)
-    if pattern.type == "pair_pattern":
-        value = pattern.child_by_field_name("value")
-        return value is not None and _binds(value, name)
-    return any(_binds(child, name) for child in pattern.named_children)
+class Scopes:
+    """Which declaration a name refers to, with what each scope declares computed once
+    (a lookup per identifier that re-read every enclosing block grew with the file)."""
 
+    def __init__(self) -> None:
+        self._declared: dict[int, frozenset[bytes]] = {}
 
-def declaring_scope(identifier: Node) -> int:
-    """The id of the scope whose declaration of this name the identifier refers to (the
-    module's when no enclosing function or block declares it): two variables that share a
-    spelling in different scopes are different variables."""
-    name = identifier.text or b""
-    node = identifier.parent
-    while node is not None and node.type != "program":
-        if node.type in _SCOPES and _declares(node, name):
-            return node.id
-        node = node.parent
-    return node.id if node is not None else -1
+    @staticmethod
+    def module_id(node: Node) -> int:
+        """The id of the program (module scope) the node is in."""
+        while node.parent is not None:
+            node = node.parent
+        return node.id
+
+    def declaring_scope(self, identifier: Node) -> int:
+        """The id of the scope whose declaration of this name the identifier refers to (the
+        module's when no enclosing function or block declares it): two variables that share
+        a spelling in different scopes are different variables."""
+        name = identifier.text or b""
+        node = identifier.parent
+        while node is not None and node.type != "program":
+            if node.type in _SCOPES:
+                declared = self._declared.get(node.id)
+                if declared is None:
+                    declared = self._declared[node.id] = _declared(node)
+                if name in declared:
+                    return node.id
+            node = node.parent
+        return node.id if node is not None else -1
 
 
 class Resolver:
     """Dotted targets of expressions: `OpenAI` -> `openai.default`, `oa.OpenAI` -> `openai.OpenAI`."""
 
-    def __init__(self, bindings: dict[tuple[int, str], Binding]) -> None:
+    def __init__(self, bindings: dict[tuple[int, str], Binding], scopes: Scopes) -> None:
         self.bindings = bindings
+        self.scopes = scopes
         self.names = {name for _, name in bindings}
 
     def by_name(self, name: str) -> Binding | None:
@@ -200,7 +227,7 @@ class Resolver:
             name = node.text.decode()
             if name not in self.names:
                 return None
-            bound = self.bindings.get((declaring_scope(node), name))
+            bound = self.bindings.get((self.scopes.declaring_scope(node), name))
             return bound.target if bound is not None else None
         if node.type == "member_expression":
             base = self.target(node.child_by_field_name("object"))

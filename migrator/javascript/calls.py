@@ -58,7 +58,6 @@ class CallChecker:
         self.js = js
         self.client_methods = js.rules.client_methods
         self.wrappers = js.rules.wrappers
-        self._known: set[str] = set()
 
     # -- receivers --------------------------------------------------------------------
     def holder(self, node: Node | None) -> Holder | None:
@@ -70,10 +69,8 @@ class CallChecker:
         if node.type in ("new_expression", "call_expression") and (node.start_byte, node.end_byte) in js.built:
             return js.built[(node.start_byte, node.end_byte)]
         if node.type == "identifier" and node.text:
-            if len(self._known) != len(js.names):  # names learnt since (aliases)
-                self._known = {name for _, name in js.names}
             text = node.text.decode()
-            if text not in self._known and text not in js.resolver.names:
+            if text not in js.known and text not in js.resolver.names:
                 return None  # the common case, decided without a scope lookup
             variable = js.variable(node)
             if variable in js.names:
@@ -84,7 +81,7 @@ class CallChecker:
         if node.type == "member_expression":
             obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
             if obj is not None and obj.type == "this" and prop is not None and prop.text:
-                return js.members.get(prop.text.decode())
+                return js.members.get(js.member(node, prop.text.decode()))
         if node.type == "await_expression" and node.named_children:
             return self.holder(node.named_children[0])
         if node.type == "call_expression":  # client.withOptions({...}), getClient()
@@ -283,8 +280,8 @@ class CallChecker:
         from migrator.javascript.clients import review_options
 
         options = self._options(call)
-        model = properties(options).get("model") if options is not None else None
-        model = unwrap(model)
+        found = properties(options) if options is not None else {}
+        model = unwrap(next((found[key] for key in sorted(self.js.facts.model_keys) if key in found), None))
         if options is None or model is None or model.type != "call_expression":
             return
         function = model.child_by_field_name("function")

@@ -53,16 +53,16 @@ def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
     elif parent.type in ("public_field_definition", "field_definition"):
         name = parent.child_by_field_name("name") or parent.child_by_field_name("property")
         if name is not None and name.text:
-            js.members[name.text.decode()] = holder
+            js.members[js.member(parent, name.text.decode())] = holder
         return
     if target is None:
         return
     if target.type == "identifier" and target.text:
-        js.names[js.variable(target)] = holder
+        js.remember(js.variable(target), holder)
     elif target.type == "member_expression":
         obj, prop = target.child_by_field_name("object"), target.child_by_field_name("property")
         if obj is not None and obj.type == "this" and prop is not None and prop.text:
-            js.members[prop.text.decode()] = holder
+            js.members[js.member(target, prop.text.decode())] = holder
 
 
 def _secret_constant(js: JsFile, identifier: Node) -> tuple[str, int] | None:
@@ -114,14 +114,15 @@ class Construction:
             return
         self._base_url()
         if not self.elsewhere:
-            self._model_first()
-            self._api_key()
+            self._api_key()  # may find the client must stay as it is (MM116)
         if not self.elsewhere:
+            self._model_first()
             additions = self._missing() + self._default_model()
             if additions:
                 from migrator.javascript.objects import add_properties
 
-                add_properties(self.js, self.arguments, self.options, additions, after=self.model_first)
+                add_properties(self.js, self.arguments, self.options, additions, after=self.model_first,
+                               callee=self.node.child_by_field_name("constructor"))
             self._review()
         else:
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
@@ -359,22 +360,23 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
                 for part in name.named_children:
                     if part.type == "shorthand_property_identifier_pattern" and part.text:
                         resource = part.text.decode()
-                        js.names.setdefault(js.variable(part), replace(base, prefix=(*base.prefix, _snake(resource))))
+                        js.remember(js.variable(part), replace(base, prefix=(*base.prefix, _snake(resource))), replace=False)
             continue
         if name.type != "identifier" or js.variable(name) in js.names:
             continue
         if (holder := held(value)) is not None:
-            js.names[js.variable(name)] = holder
+            js.remember(js.variable(name), holder)
         elif (taken := checker.path(value)) is not None and taken[0].kind in ("client", "imported"):
             # const completions = client.chat.completions
-            js.names[js.variable(name)] = replace(taken[0], prefix=tuple(taken[1]))
+            js.remember(js.variable(name), replace(taken[0], prefix=tuple(taken[1])))
     for field_node in fields:
         name = field_node.child_by_field_name("name") or field_node.child_by_field_name("property")
         value = field_node.child_by_field_name("value")
         if name is None or not name.text or value is None:
             continue
-        if name.text.decode() not in js.members and (holder := held(value)) is not None:
-            js.members[name.text.decode()] = holder
+        key = js.member(field_node, name.text.decode())
+        if key not in js.members and (holder := held(value)) is not None:
+            js.members[key] = holder
 
 
 def _returns(body: Node) -> list[Node]:
@@ -417,3 +419,4 @@ def function_holders(js: JsFile, functions: list[Node], declarators: list[Node])
         returned = [checker.holder(value) for value in _returns(body)]
         if returned and all(h is not None and h == returned[0] for h in returned):
             js.functions[js.variable(name)] = returned[0]  # type: ignore[assignment]
+            js.known.add((name.text or b"").decode())

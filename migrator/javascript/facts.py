@@ -61,6 +61,7 @@ class JsFacts:
     env_read: str
     env_with_default: str
     env_objects: frozenset[str]
+    browser_env_objects: frozenset[str]
     model_keys: frozenset[str]
     camel_resources: bool
     clients: tuple[ClientKind, ...]
@@ -77,6 +78,11 @@ class JsFacts:
         """The npm packages this file's entries name (`openai`, `@ai-sdk/openai`, ...)."""
         targets = [*self.legacy, *self.providers, *(c for kind in self.clients for c in kind.callables)]
         return frozenset(_package_of(target) for target in targets)
+
+    def browser_code(self, data: bytes) -> bool:
+        """Reads a browser env object (`import.meta.env`) and no server one (`process.env`)."""
+        return any(o.encode() in data for o in self.browser_env_objects) and not any(
+            o.encode() in data for o in self.env_objects)
 
     def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
         if target is None:
@@ -119,6 +125,7 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         env_read=data["env"]["read"],
         env_with_default=data["env"]["with_default"],
         env_objects=frozenset(data["env"]["objects"]),
+        browser_env_objects=frozenset(data["env"]["browser_objects"]),
         model_keys=frozenset(data["models"]["keys"]),
         camel_resources=data["resources"]["case"] == "camel",
         clients=tuple(_client(name, entry) for name, entry in data["clients"].items()),

@@ -147,20 +147,30 @@ def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
         holder = node.parent
         if holder is not None and holder.type == "variable_declarator":  # const OPENAI_URL = "..."
             name = holder.child_by_field_name("name")
-            if name is not None and name.type == "identifier" and name.text:
+            if name is not None and name.type == "identifier" and name.text \
+                    and js.variable(name)[0] == js.resolver.scopes.module_id(name):
                 names.add(name.text)
     if names:
-        for call in calls:  # fetch(OPENAI_URL, ...), http.post(`${OPENAI_URL}`, ...)
+        for call in calls:  # fetch(OPENAI_URL, ...), http.post(`${OPENAI_URL}/x`, ...)
             arguments = call.child_by_field_name("arguments")
-            if arguments is not None and any(n.type == "identifier" and n.text in names for n in _descendants(arguments)):
+            if arguments is not None and any(
+                n.type == "identifier" and n.text in names and js.variable(n)[0] == js.resolver.scopes.module_id(n)
+                for n in _argument_parts(arguments)
+            ):
                 statement = _statement_of(call)
                 js.hands_off.append((statement.start_byte, statement.end_byte))
 
 
-def _descendants(node: Node) -> list[Node]:
-    found, stack = [], [node]
+def _argument_parts(arguments: Node) -> list[Node]:
+    """The nodes of a call's arguments, not entering functions passed as arguments (a
+    handler's body is not the call's request)."""
+    from migrator.javascript.syntax import FUNCTIONS
+
+    found, stack = [], list(arguments.named_children)
     while stack:
         current = stack.pop()
+        if current.type in FUNCTIONS:
+            continue
         found.append(current)
         stack.extend(current.named_children)
     return found
@@ -190,8 +200,7 @@ def scan_strings(js: JsFile, strings: list[Node]) -> None:
                 if not js.is_hands_off(node):
                     template_ids(js, node)
             continue
-        if "sk-" in value or settings.secret_patterns:
-            _secret_in(js, node, value)
+        _secret_in(js, node, value)
         if js.is_hands_off(node):
             continue
         match = models.lookup(value)

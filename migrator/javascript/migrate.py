@@ -12,7 +12,7 @@ from tree_sitter import Node
 
 from migrator.callrules import load_call_rules
 from migrator.findings import Finding
-from migrator.javascript.bindings import Resolver, collect_bindings
+from migrator.javascript.bindings import Resolver, Scopes, collect_bindings
 from migrator.javascript.calls import CallChecker
 from migrator.javascript.clients import function_holders, propagate_holders, scan_constructions
 from migrator.javascript.edits import OverlappingEdits
@@ -60,14 +60,14 @@ def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
             continue
         if node.type == "variable_declarator":  # const client: OpenAI = makeClient()
             if name.type == "identifier":
-                js.names.setdefault(js.variable(name), Holder(kind.returns))
+                js.remember(js.variable(name), Holder(kind.returns), replace=False)
             continue
         if node.type in ("public_field_definition", "field_definition") or any(
             child.type in ("accessibility_modifier", "readonly") for child in node.children
         ):  # a field, or a constructor parameter property (`private readonly ai: OpenAI`)
-            js.members.setdefault(name.text.decode(), Holder(kind.returns))
+            js.members.setdefault(js.member(node, name.text.decode()), Holder(kind.returns))
         if node.type not in ("public_field_definition", "field_definition") and name.type == "identifier":
-            js.names.setdefault(js.variable(name), Holder(kind.returns))
+            js.remember(js.variable(name), Holder(kind.returns), replace=False)
 
 
 def _local_imports(js: JsFile) -> None:
@@ -113,6 +113,10 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
         return result
     try:
         return _migrate(data, display, settings, source, tree.root_node, result)
+    except RecursionError:  # thousands of nested parentheses: generated code, not a migration
+        result.findings = [tool_finding(display, "MM901", settings, "nested too deeply to analyse")]
+        result.new = None
+        return result
     except Exception as error:  # noqa: BLE001  (one file's internal failure must not end the run)
         result.error = traceback.format_exc()
         result.findings = [tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")]
@@ -123,6 +127,7 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
 def _migrate(data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult) -> FileResult:
     facts = load_js_facts()
     nodes = collect(root, grammar_of(display), facts.env_objects)
+    scopes = Scopes()
     ctx = FileContext(
         settings=settings, path=display, ignores=find_js_suppressions(source, nodes["comment"]),
         enabled=code_filter(settings, display), language="javascript",
@@ -130,12 +135,14 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
     grammar = grammar_of(display)
     js = JsFile(
         source=source, ctx=ctx, facts=facts, rules=load_call_rules(),
-        resolver=Resolver(collect_bindings(nodes["import_statement"] + nodes["variable_declarator"])),
+        resolver=Resolver(collect_bindings(nodes["import_statement"] + nodes["variable_declarator"], scopes), scopes),
         typescript=grammar != "javascript", quote=house_quote(nodes["string"]),
-        declarators=nodes["variable_declarator"],
+        declarators=nodes["variable_declarator"], env_available=not facts.browser_code(data),
     )
     _local_imports(js)
-    if not _legacy(js, nodes["new_expression"]):
+    if _legacy(js, nodes["new_expression"]):
+        scan_strings(js, nodes["string"] + nodes["template_string"])  # keys still reported
+    else:
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
         propagate_holders(js, nodes["variable_declarator"], nodes["field"])

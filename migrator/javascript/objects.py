@@ -42,12 +42,16 @@ def _nest(additions: list[Addition], options: Node | None) -> tuple[list[str], d
 
 def add_properties(
     js: JsFile, arguments: Node | None, options: Node | None, additions: list[Addition], after: Node | None = None,
+    callee: Node | None = None,
 ) -> None:
-    """`after`: the argument a new options object follows (`new ChatOpenAI("model")`)."""
+    """`after`: the argument a new options object follows (`new ChatOpenAI("model")`);
+    `callee`: the constructor of a `new OpenAI` written without parentheses."""
     top, nested = _nest(additions, options)
     if options is None:
         if arguments is not None and top:
             _new_object(js, arguments, top, after)
+        elif arguments is None and callee is not None and top:
+            js.edits.insert(callee.end_byte, "({ " + ", ".join(top) + " })")
         return
     existing = properties(options)
     for outer, items in nested.items():
@@ -115,8 +119,12 @@ def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
     one_line = source.point(obj.start_byte).line == source.point(obj.end_byte).line
     newline = source.newline.decode()
     if not members:
-        if not comments:
-            js.edits.replace(obj.start_byte, obj.end_byte, "{ " + ", ".join(items) + " }")
+        inside = data[obj.start_byte + 1:obj.end_byte - 1]
+        if not comments and one_line:  # {} -> { apiKey: ..., baseURL: ... }
+            js.edits.insert(obj.start_byte + 1, " " + ", ".join(items) + ("" if inside.startswith(b" ") else " "))
+        elif not comments:  # {\n} -> one line per property, the closing brace where it was
+            indent = source.indent_at(obj.start_byte).decode() + source.indent_unit().decode()
+            js.edits.insert(obj.start_byte + 1, "".join(f"{newline}{indent}{item}," for item in items))
         elif one_line:
             js.edits.insert(comments[-1].end_byte, " " + ", ".join(items))
         else:

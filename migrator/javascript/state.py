@@ -3,6 +3,8 @@ each rule has claimed, so that no two rules speak for (or rewrite) the same node
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -49,7 +51,8 @@ class JsFile:
     hands_off: list[tuple[int, int]] = field(default_factory=list)
     # (declaring scope id, name) -> what the variable holds; see bindings.declaring_scope
     names: dict[tuple[int, str], Holder] = field(default_factory=dict)
-    members: dict[str, Holder] = field(default_factory=dict)
+    # the spellings in `names`, for the common "not a client" answer without a scope lookup
+    known: set[str] = field(default_factory=set)
     # node id (start byte, end byte) of inline constructions -> what they build
     built: dict[tuple[int, int], Holder] = field(default_factory=dict)
     # local names imported from the project's own modules (`import { openai } from "@/lib/openai"`)
@@ -70,20 +73,40 @@ class JsFile:
         finally:
             self.ctx.statement_lines = []
 
-    def variable(self, identifier: Node) -> tuple[int, str]:
-        from migrator.javascript.bindings import declaring_scope
+    # `this.<name>` holders, by (enclosing class body id, name)
+    members: dict[tuple[int, str], Holder] = field(default_factory=dict)
+    # hands_off sorted, with the running maximum of their ends (see is_hands_off)
+    _ranges: list[tuple[int, int]] = field(default_factory=list)
+    _ends: list[int] = field(default_factory=list)
+    # False for browser code (Vite's `import.meta.env` and no `process.env`); set by the pass
+    env_available: bool = True
 
-        return declaring_scope(identifier), (identifier.text or b"").decode()
+    def variable(self, identifier: Node) -> tuple[int, str]:
+        return self.resolver.scopes.declaring_scope(identifier), (identifier.text or b"").decode()
+
+    def remember(self, key: tuple[int, str], holder: Holder, replace: bool = True) -> None:
+        if replace or key not in self.names:
+            self.names[key] = holder
+            self.known.add(key[1])
+
+    def member(self, node: Node, name: str) -> tuple[int, str]:
+        """The key of `this.<name>` (or a field `<name>`) seen at `node`: its class body."""
+        holder = node.parent
+        while holder is not None and holder.type != "class_body":
+            holder = holder.parent
+        return (holder.id if holder is not None else -1), name
+
 
     def is_hands_off(self, node: Node) -> bool:
-        return any(start <= node.start_byte and node.end_byte <= end for start, end in self.hands_off)
-
-    @property
-    def env_available(self) -> bool:
-        """False for browser code (Vite's `import.meta.env` and no `process.env`): there a
-        rewrite writes the Mistral value itself, since `process.env` does not exist."""
-        data = self.source.data
-        return b"import.meta.env" not in data or b"process.env" in data
+        """Whether a range left alone contains the node (sorted starts and prefix maxima of
+        ends: a bisect, not a scan of every range, per string of the file)."""
+        if not self.hands_off:
+            return False
+        if len(self._ranges) != len(self.hands_off):
+            self._ranges = sorted(self.hands_off)
+            self._ends = list(itertools.accumulate((end for _, end in self._ranges), max))
+        index = bisect.bisect_right(self._ranges, (node.start_byte, float("inf"))) - 1
+        return index >= 0 and self._ends[index] >= node.end_byte
 
     def env_read(self, name: str) -> str:
         return self.facts.env_read.format(name=name)

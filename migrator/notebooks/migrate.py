@@ -31,6 +31,7 @@ from migrator.findings import Finding
 from migrator.notebooks.jsonspans import CellSpan, SourceSpan, locate_cells, uses_ascii_escapes
 from migrator.notebooks.magics import PLACEHOLDER_COMMENT, PYTHON_CELL_MAGICS, Masked, cell_magic, mask, restore
 from migrator.python.context import FileContext
+from migrator.python.rawhttp import raw_http_lines
 from migrator.python.imports import binds_os, ensure_import_os, has_imports
 from migrator.python.transformer import MigrationTransformer
 from migrator.secrets import looks_like_secret, mask as mask_secret
@@ -169,6 +170,7 @@ class Notebook:
         ctx = FileContext(
             settings=self.settings, path=self.display, ignores=find_suppressions(combined),
             enabled=code_filter(self.settings, self.display), add_import_os=False,
+            raw_http=raw_http_lines(combined, self.settings),
         )
         module = cst.parse_module(combined)
         new_code = MetadataWrapper(module).visit(MigrationTransformer(ctx)).code

@@ -54,7 +54,7 @@ class FileContext:
     file_indent: str | None = None
     # lines of statements that call an OpenAI endpoint URL directly: no rewrite inside
     # (migrator/python/rawhttp.py)
-    raw_http: list[tuple[int, int]] = field(default_factory=list)
+    raw_http: list[tuple[int, int, int, int]] = field(default_factory=list)
     # "javascript": messages speak of object properties, not keyword arguments
     language: str = "python"
     # quote characters of the f-strings enclosing the node being visited (innermost last)
@@ -81,12 +81,17 @@ class FileContext:
                 by_comment = True
         return by_comment or not self.enabled(code)
 
+    def in_raw_http(self, where: Range) -> bool:
+        """Whether the position lies inside a statement that calls an OpenAI endpoint."""
+        at = (where.start.line, where.start.column)
+        return any((first, column) <= at < (last, end) for first, column, last, end in self.raw_http)
+
     def report(self, code: str, where: Range, **fields: object) -> bool:
         """Record a finding; False when it is silenced (and its rewrite must not happen)."""
         if self.silenced(code, where.start.line):
             return False
         rule = self.settings.catalog.rule(code)
-        if rule.fixable and any(first <= where.start.line <= last for first, last in self.raw_http):
+        if rule.fixable and self.in_raw_http(where):
             return False  # left whole with its OpenAI URL, reported as MM109
         finding = Finding(
             path=self.path,

@@ -31,8 +31,12 @@ def _endpoint_bytes(hosts: tuple[str, ...]) -> re.Pattern[bytes]:
     return re.compile(rb"(?:" + alternatives + rb")/(?!v1/?(?![\w.\-/]))")
 
 
-def raw_http_lines(data: bytes, settings: Settings) -> list[tuple[int, int]]:
-    """(first line, last line) of each simple statement holding an OpenAI endpoint URL."""
+Span = tuple[int, int, int, int]  # first line, first column, last line, end column (0-based columns)
+
+
+def raw_http_lines(data: bytes, settings: Settings) -> list[Span]:
+    """The extent of each simple statement holding an OpenAI endpoint URL, or a
+    module-level constant holding one (`OPENAI_URL = "https://..."`)."""
     connection = settings.catalog.connection
     if not _endpoint_bytes(connection.openai_hosts).search(data):
         return []
@@ -42,13 +46,13 @@ def raw_http_lines(data: bytes, settings: Settings) -> list[tuple[int, int]]:
             tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+
     def endpoint(node: ast.AST) -> bool:
         return isinstance(node, ast.Constant) and isinstance(node.value, str) \
             and classify_url(node.value.split("{", 1)[0], connection) == "endpoint"
 
-    # OPENAI_URL = "https://api.openai.com/v1/chat/completions": its uses are raw requests too
     names = {
-        target.id for statement in ast.walk(tree) if isinstance(statement, ast.Assign) and endpoint(statement.value)
+        target.id for statement in tree.body if isinstance(statement, ast.Assign) and endpoint(statement.value)
         for target in statement.targets if isinstance(target, ast.Name)
     }
     spans = []
@@ -56,5 +60,6 @@ def raw_http_lines(data: bytes, settings: Settings) -> list[tuple[int, int]]:
         if not isinstance(statement, ast.stmt) or isinstance(statement, _COMPOUND):
             continue
         if any(endpoint(node) or (isinstance(node, ast.Name) and node.id in names) for node in ast.walk(statement)):
-            spans.append((statement.lineno, statement.end_lineno or statement.lineno))
+            spans.append((statement.lineno, statement.col_offset,
+                          statement.end_lineno or statement.lineno, statement.end_col_offset or 0))
     return spans

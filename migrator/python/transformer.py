@@ -329,7 +329,7 @@ class MigrationTransformer(cst.CSTTransformer):
             return call.rewrite(updated)
         if names & self.connection.azure_clients:
             self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0],
-                            plain="OpenAI(base_url=..., api_key=...)")
+                            plain=self.connection.azure_plain)
             return updated
         if names & self.connection.clients:
             client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"
@@ -342,7 +342,7 @@ class MigrationTransformer(cst.CSTTransformer):
             return updated
         legacy = [n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))]
         if legacy:
-            self.ctx.report("MM106", where, call=sorted(legacy)[0], legacy="the openai<1.0 API, removed in openai 1.2")
+            self.ctx.report("MM106", where, call=sorted(legacy)[0], legacy=self.connection.legacy_what)
         return updated
 
     def _is_legacy(self, node: cst.CSTNode) -> bool:
