@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -45,6 +46,9 @@ class Source:
     def span(self, node: Node) -> Span:
         return Span(self.point(node.start_byte), self.point(node.end_byte))
 
+    def indent_unit(self) -> bytes:
+        return self._indent_unit
+
     def text(self, node: Node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
@@ -58,14 +62,15 @@ class Source:
         assert match is not None
         return match.group(0)
 
-    @property
+    @cached_property
     def newline(self) -> bytes:
         for ending in (b"\r\n", b"\n", b"\r"):
             if ending in self.data:
                 return ending
         return b"\n"
 
-    def indent_unit(self) -> bytes:
+    @cached_property
+    def _indent_unit(self) -> bytes:
         """The file's indentation step: the smallest indent of any indented line."""
         sizes = []
         for start in self._starts[1:200]:
