@@ -141,6 +141,23 @@ class Construction:
                 return path, value
         return None
 
+    def _constant(self, value: Node) -> Node:
+        """`baseURL: BASE_URL` / `{ baseURL }` with `const BASE_URL = ...` in scope: the
+        constant's value (rewritten where it stands, by the string and env passes)."""
+        plain = unwrap(value)
+        if plain is None or plain.type not in ("identifier", "shorthand_property_identifier"):
+            return value
+        wanted = self.js.variable(plain)
+        for declarator in self.js.declarators:
+            name, held = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            holder = declarator.parent
+            if name is None or held is None or name.text != plain.text or holder is None:
+                continue
+            if holder.type == "lexical_declaration" and holder.children[0].type == "const" \
+                    and self.js.variable(name) == wanted:
+                return held
+        return value
+
     # -- base URL ---------------------------------------------------------------------
     def _base_url(self) -> None:
         js = self.js
@@ -148,6 +165,7 @@ class Construction:
         if found is None:
             return
         path, value = found
+        value = self._constant(value)
         key = path.rsplit(".", 1)[-1]
         literal = string_value(value)
         settings = js.ctx.settings
@@ -208,8 +226,8 @@ class Construction:
             js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
             js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
             return
-        if env_read(value, js.facts.env_objects) is not None:
-            return  # renamed by the env pass
+        if env_read(self._constant(value), js.facts.env_objects) is not None:
+            return  # renamed by the env pass, where it is read
         plain = unwrap(value)
         if plain is not None and plain.type == "binary_expression":
             right = plain.child_by_field_name("right")
