@@ -28,6 +28,31 @@ class ValueCheck:
     advice: str = ""
 
 
+def number_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def judge_values(check: ValueCheck, values: list[object], unknown: bool) -> tuple[str, dict[str, str]] | None:
+    """The finding a value check gives, for the literal values an argument can take
+    (`None` ones skipped) and whether it can also take one that is not a literal: the
+    code and its message fields, or None. Shared by the Python and JS passes, which only
+    differ in how they read the values."""
+    for value in values:
+        if value is None:
+            continue
+        if check.kind == "above":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            failing, shown = value > check.limit, number_text(value)
+        else:
+            failing, shown = value not in check.values, repr(value)
+        if failing:
+            return check.code, {"value": shown, "accepted": check.accepted, "advice": check.advice}
+    if unknown and check.unknown_code:
+        return check.unknown_code, {"condition": check.condition, "advice": check.advice}
+    return None
+
+
 @dataclass(frozen=True)
 class ParamRule:
     name: str

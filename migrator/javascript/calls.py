@@ -14,7 +14,7 @@ import re
 
 from tree_sitter import Node
 
-from migrator.callrules import ApiSurface, ParamRule
+from migrator.callrules import ApiSurface, ParamRule, judge_values
 from migrator.javascript.facts import Provider
 from migrator.javascript.literals import rewrite_model
 from migrator.javascript.roles import Role
@@ -47,10 +47,6 @@ def _literal_model(value: Node | None) -> bool:
         if operator is not None and operator.text in (b"??", b"||"):
             value = value.child_by_field_name("right")
     return string_value(value) is not None
-
-
-def _number_text(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 class CallChecker:
@@ -258,20 +254,10 @@ class CallChecker:
                 js.report(check.code, where, param=rule.name, advice=check.advice)
             return
         values = [literal(branch) for branch in branches(value)]
-        for found in values:
-            if found is NOT_LITERAL or found is None:
-                continue
-            if check.kind == "above":
-                if not isinstance(found, (int, float)) or isinstance(found, bool):
-                    continue
-                failing, shown = found > check.limit, _number_text(found)
-            else:
-                failing, shown = found not in check.values, repr(found)
-            if failing:
-                js.report(check.code, where, param=rule.name, value=shown, accepted=check.accepted, advice=check.advice)
-                return
-        if NOT_LITERAL in values and check.unknown_code:
-            js.report(check.unknown_code, where, param=rule.name, condition=check.condition, advice=check.advice)
+        verdict = judge_values(check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values)
+        if verdict is not None:
+            code, fields = verdict
+            js.report(code, where, param=rule.name, **fields)
 
     # -- the AI SDK -------------------------------------------------------------------
     def _ai_sdk_call(self, call: Node, target: str) -> None:

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
-from migrator.callrules import ApiSurface, CallRules, ParamRule, load_call_rules
+from migrator.callrules import ApiSurface, CallRules, ParamRule, judge_values, load_call_rules
 from migrator.python.clientref import ClientResolver, ParentOf, QualifiedOf, ScopeOf
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
@@ -27,10 +27,6 @@ PositionOf = Callable[[cst.CSTNode], CodeRange]
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _number_text(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 class CallChecker:
@@ -155,21 +151,10 @@ class CallChecker:
             return
         read = number_value if check.kind == "above" else text_value
         values = [read(branch) for branch in branches(arg.value)]
-        for value in values:
-            if value is NOT_LITERAL or value is None:
-                continue
-            if check.kind == "above":
-                assert isinstance(value, (int, float))
-                failing, shown = value > check.limit, _number_text(value)
-            else:
-                failing, shown = value not in check.values, repr(value)
-            if failing:
-                self.ctx.report(check.code, where, param=rule.name, value=shown,
-                                accepted=check.accepted, advice=check.advice)
-                return
-        if NOT_LITERAL in values and check.unknown_code:
-            self.ctx.report(check.unknown_code, where, param=rule.name,
-                            condition=check.condition, advice=check.advice)
+        verdict = judge_values(check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values)
+        if verdict is not None:
+            code, fields = verdict
+            self.ctx.report(code, where, param=rule.name, **fields)
 
     # -- token counting ---------------------------------------------------------------
     def _check_tokenizer(self, original: cst.Call) -> None:
