@@ -190,7 +190,7 @@ class Construction:
             else:
                 # GROQ_BASE_URL, LLM_GATEWAY_URL: a deliberate choice of endpoint, not OpenAI's
                 self.elsewhere = True
-                js.report("MM108", value, keyword=f"{key} ({name})")
+                js.report("MM105", value, url=f"{name} (an environment variable)")
             return
         plain = unwrap(value)
         if plain is not None and plain.type == "template_string":
@@ -223,11 +223,14 @@ class Construction:
                 return
             if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
                 return
-            js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
+            js.edits.replace(value.start_byte, value.end_byte, js.key_read(settings.api_key_env))
             js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
             return
-        if env_read(self._constant(value), js.facts.env_objects) is not None:
-            return  # renamed by the env pass, where it is read
+        held = self._constant(value)
+        read = env_read(held, js.facts.env_objects)
+        if read is not None:
+            self._key_from_env(held, read)
+            return
         plain = unwrap(value)
         if plain is not None and plain.type == "binary_expression":
             right = plain.child_by_field_name("right")
@@ -240,7 +243,7 @@ class Construction:
                     read = env_read(plain.child_by_field_name("left"), js.facts.env_objects)
                     if read is not None:
                         js.claimed.add(read[1].start_byte)
-                    js.edits.replace(value.start_byte, value.end_byte, js.env_read(settings.api_key_env))
+                    js.edits.replace(value.start_byte, value.end_byte, js.key_read(settings.api_key_env))
                     js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
                 return
         if plain is not None and plain.type == "identifier":
@@ -253,13 +256,29 @@ class Construction:
             return
         js.report("MM108", value, keyword=key)
 
+    def _key_from_env(self, value: Node, read: tuple[str, Node]) -> None:
+        """`apiKey: process.env.OPENAI_API_KEY` (here or in the constant it names): the key
+        variable, renamed, and never `undefined` (see javascript.toml `key_read`)."""
+        js = self.js
+        settings = js.ctx.settings
+        name, spelled = read
+        connection = settings.catalog.connection
+        if name not in connection.env_api_key and name != settings.api_key_env:
+            return  # another variable: what it holds is the project's business
+        new = renamed_variable(name, settings)
+        if new is None or not js.report("MM104", value, old=name, new=new):
+            return  # already the configured variable: the project's own code, left as it is
+        js.claimed.add(spelled.start_byte)
+        js.edits.replace(value.start_byte, value.end_byte, js.key_read(new))
+        js.ctx.rewrote(KEYS, new, uses_os=False)
+
     # -- what is missing ----------------------------------------------------------------
     def _missing(self) -> list[tuple[str, str]]:
         js, kind = self.js, self.kind
         settings = js.ctx.settings
         missing: list[tuple[str, str]] = []
         if kind.api_key and self._find(kind.api_key) is None and js.env_available:
-            missing.append((kind.api_key[0], js.env_read(settings.api_key_env)))
+            missing.append((kind.api_key[0], js.key_read(settings.api_key_env)))
         if kind.base_url and self._find(kind.base_url) is None:
             missing.append((kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url)))
         if not missing:

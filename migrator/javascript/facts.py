@@ -60,6 +60,7 @@ class Provider:
 class JsFacts:
     env_read: str
     env_with_default: str
+    env_key_read: str
     env_objects: frozenset[str]
     browser_env_objects: frozenset[str]
     model_keys: frozenset[str]
@@ -124,6 +125,7 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
     return JsFacts(
         env_read=data["env"]["read"],
         env_with_default=data["env"]["with_default"],
+        env_key_read=data["env"]["key_read"],
         env_objects=frozenset(data["env"]["objects"]),
         browser_env_objects=frozenset(data["env"]["browser_objects"]),
         model_keys=frozenset(data["models"]["keys"]),

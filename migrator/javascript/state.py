@@ -111,6 +111,10 @@ class JsFile:
     def env_read(self, name: str) -> str:
         return self.facts.env_read.format(name=name)
 
+    def key_read(self, name: str) -> str:
+        """The API key's read: never `undefined`, which the SDKs replace by OPENAI_API_KEY."""
+        return self.facts.env_key_read.format(name=name)
+
     def env_default(self, name: str, default: str) -> str:
         if not self.env_available:
             return quoted(default, self.quote)

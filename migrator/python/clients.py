@@ -8,8 +8,10 @@ or built from `**kwargs` the tool cannot see (reported, MM108).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
 from migrator.python.context import FileContext
@@ -66,10 +68,38 @@ def replace_key_literal(node: cst.SimpleString, value: str, where: CodeRange, ct
     return env_required(ctx.settings.api_key_env, quote_of(node))
 
 
+_ENV_READERS = {"os.getenv", "os.environ.get", "getenv", "environ.get"}
+
+
+def _env_variable(value: cst.BaseExpression) -> str | None:
+    """The variable an `os.environ[...]` / `os.environ.get(...)` / `os.getenv(...)` reads,
+    by spelling: enough to tell an OpenAI variable from another provider's."""
+    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
+        base = get_full_name_for_node(value.value)
+        element = value.slice[0].slice
+        if base in ("os.environ", "environ") and isinstance(element, cst.Index):
+            return string_value(element.value)
+    if isinstance(value, cst.Call) and get_full_name_for_node(value.func) in _ENV_READERS and value.args:
+        return string_value(value.args[0].value)
+    return None
+
+
 def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
+    """What a base URL points at when that is not OpenAI (nor Mistral): a literal URL of
+    another host, another provider's variable (`GROQ_BASE_URL`), or an f-string whose
+    text starts with another host (`f"http://{host}/v1"`). None otherwise."""
+    connection = ctx.settings.catalog.connection
     literal = string_value(value)
-    if literal is not None and classify_url(literal, ctx.settings.catalog.connection) == "other":
+    if literal is not None and classify_url(literal, connection) == "other":
         return literal
+    variable = _env_variable(value)
+    if variable is not None and variable not in connection.env_base_url and variable != ctx.settings.base_url_env:
+        return f"{variable} (an environment variable)"
+    if isinstance(value, cst.FormattedString) and value.parts and isinstance(value.parts[0], cst.FormattedStringText):
+        head = value.parts[0].value
+        known = (*connection.openai_hosts, urlsplit(connection.mistral_base_url).hostname or "")
+        if head.startswith(("http://", "https://")) and not any(host in head for host in known):
+            return cst.Module([]).code_for_node(value)
     return None
 
 
