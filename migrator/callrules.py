@@ -70,6 +70,7 @@ class ParamRule:
     js_fix: str = ""
     js_fixed: str = ""
     ts_advice: str = ""
+    js_advice: str = ""  # where `advice` spells Python (`extra_body`)
 
 
 @dataclass(frozen=True)

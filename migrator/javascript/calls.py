@@ -227,9 +227,11 @@ class CallChecker:
                         js.edits.replace(key.start_byte, key.end_byte, text)
                     js.ctx.rewrote(KIND, uses_os=False)
             elif fix:
-                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.advice)
+                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
+                          advice=rule.js_advice or rule.advice)
             elif rule.code:
-                js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none", advice=rule.advice)
+                js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none",
+                          advice=rule.js_advice or rule.advice)
 
     def _object_constant(self, identifier: Node) -> Node | None:
         """The object literal a same-scope `const` holds, when the name is one."""
