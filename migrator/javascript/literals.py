@@ -182,9 +182,7 @@ def _secret_in(js: JsFile, node: Node, text: str) -> None:
     if found is None:
         return
     js.ctx.secrets.add(found.group(0))
-    line = js.source.point(node.start_byte).line
-    js.report("MM114", node, keyword="this string", secret=mask(found.group(0)), line=line,
-              env=js.ctx.settings.api_key_env)
+    js.report("MM117", node, secret=mask(found.group(0)), env=js.ctx.settings.api_key_env)
 
 
 def scan_strings(js: JsFile, strings: list[Node]) -> None:
