@@ -27,6 +27,9 @@ def _replace(js: JsFile, node: Node, text: str) -> None:
     if needs_parentheses(node):
         text = f"({text})"
     js.edits.replace(node.start_byte, node.end_byte, text)
+    holder = node.parent
+    if holder is not None and holder.type == "pair" and holder.parent is not None:
+        js.grown.append(holder.parent)  # an object the rewrite made longer: see objects.relayout
 
 
 def _chooses_model(js: JsFile, role: Role) -> bool:

@@ -19,6 +19,7 @@ from migrator.javascript.edits import OverlappingEdits
 from migrator.javascript.envreads import scan_env_reads
 from migrator.javascript.facts import load_js_facts
 from migrator.javascript.literals import mark_raw_http, scan_strings
+from migrator.javascript.objects import relayout
 from migrator.javascript.source import Source, house_quote
 from migrator.javascript.state import Holder, JsFile
 from migrator.javascript.suppress import find_js_suppressions
@@ -155,6 +156,7 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
+    relayout(js)
     try:
         new = js.edits.apply(data)
     except OverlappingEdits as error:

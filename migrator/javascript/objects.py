@@ -112,6 +112,7 @@ def _line_end(data: bytes, offset: int) -> int:
 
 
 def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
+    js.laid_out.add(obj.id)
     source = js.source
     data = source.data
     members, commas, comments = _tokens(obj)
@@ -178,3 +179,26 @@ def _explode(js: JsFile, obj: Node, members: list[Node], commas: list[Node], ite
     prefix = "" if trailing is not None else ","
     added = "".join(f"{newline}{inner}{item}," for item in items)
     js.edits.replace(end, obj.end_byte - 1, prefix + added + newline + indent)
+
+
+def relayout(js: JsFile) -> None:
+    """One-line objects that a rewrite pushed past the configured line length are laid out
+    one property per line, as a formatter would (and as Python calls are, by layout.py).
+    Only the whitespace between properties changes."""
+    seen: set[int] = set()
+    limit = js.ctx.settings.line_length
+    for obj in js.grown:
+        if obj.id in seen or obj.id in js.laid_out or obj.type != "object":
+            continue
+        seen.add(obj.id)
+        source = js.source
+        if source.point(obj.start_byte).line != source.point(obj.end_byte).line:
+            continue
+        members, commas, comments = _tokens(obj)
+        if not members or comments:
+            continue
+        line_start = source.line_start(obj.start_byte)
+        line_end = _line_end(source.data, obj.start_byte)
+        growth = sum(len(e.text) - (e.end - e.start) for e in js.edits.items if line_start <= e.start <= line_end)
+        if _width(js, obj.start_byte) + growth > limit:
+            _explode(js, obj, members, commas, [])

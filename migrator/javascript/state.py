@@ -59,6 +59,9 @@ class JsFile:
     local_imports: set[tuple[int, str]] = field(default_factory=set)
     # functions that return a client (`function getClient() { ...; return client; }`)
     functions: dict[tuple[int, str], Holder] = field(default_factory=dict)
+    # one-line objects a rewrite made longer, and objects add_properties already laid out
+    grown: list[Node] = field(default_factory=list)
+    laid_out: set[int] = field(default_factory=set)
     # every `name = value` declarator, for constants a client option refers to
     declarators: list[Node] = field(default_factory=list)
 
