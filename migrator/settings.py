@@ -18,6 +18,7 @@ from migrator.catalog import Catalog, load_catalog
 from migrator.findings import SEVERITIES
 from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
 from migrator.modelmap import ModelMap
+from migrator.prettier import DEFAULT_WIDTH, print_width
 
 TABLE = "mistral-migrate"
 
@@ -45,6 +46,8 @@ class Settings:
     max_file_size: int = 2_000_000
     # a call the rewrite makes longer than this is laid out one argument per line
     line_length: int = 88
+    # the same for JS/TS: line-length when set, else Prettier's printWidth (default 80)
+    js_line_length: int = 80
     # extra regexes for committed secrets in config files, on top of connection.toml's
     secret_patterns: tuple[str, ...] = ()
     # rules/frameworks.toml plus [tool.mistral-migrate.frameworks]
@@ -183,6 +186,9 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         line_length=_expect(
             table.get("line-length", (formatter_line_length(path) if path else None) or 88),
             int, "line-length", where,
+        ),
+        js_line_length=_expect(
+            table.get("line-length", print_width(root) or DEFAULT_WIDTH), int, "line-length", where,
         ),
         secret_patterns=secret_patterns,
     )

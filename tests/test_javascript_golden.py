@@ -89,3 +89,17 @@ def test_node_accepts_after(case: Path, tmp_path: Path) -> None:
     target.write_bytes(expected)
     outcome = subprocess.run([NODE, "--check", str(target)], capture_output=True, text=True, check=False)
     assert outcome.returncode == 0, outcome.stderr
+
+
+def test_line_length_follows_prettier_print_width(scratch: Path) -> None:
+    """A one-line client the rewrite lengthens is laid out once it passes printWidth."""
+    (scratch / "package.json").write_text('{"name": "app", "prettier": {"printWidth": 200}}')
+    source = 'import OpenAI from "openai";\n\nexport const client = new OpenAI({ timeout: 5 });\n'
+    (scratch / "a.mjs").write_text(source)
+    invoke(["fix", "a.mjs"], scratch)
+    wide = (scratch / "a.mjs").read_text()
+    assert wide.count("\n") == 3  # 163 columns: fits 200, kept on one line
+    (scratch / "package.json").write_text('{"name": "app"}')  # Prettier's default: 80
+    (scratch / "a.mjs").write_text(source)
+    invoke(["fix", "a.mjs"], scratch)
+    assert (scratch / "a.mjs").read_text().count("\n") > 3

@@ -82,7 +82,7 @@ def _new_object(js: JsFile, arguments: Node, items: list[str], after: Node | Non
     comments = [c for c in arguments.children if c.type == "comment"]
     if after is None and comments:  # new OpenAI(/* options */): after the comment
         at, lead = comments[-1].end_byte, " "
-    if _width(js, arguments.start_byte) + len(lead) + len(inline) <= js.ctx.settings.line_length:
+    if _width(js, arguments.start_byte) + len(lead) + len(inline) <= js.ctx.settings.js_line_length:
         js.edits.insert(at, lead + inline)
         return
     newline = source.newline.decode()
@@ -136,7 +136,7 @@ def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
     trailing = next((c for c in commas if c.start_byte >= last.end_byte), None)
     if one_line:
         added = ", ".join(items)
-        if not explode or comments or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.line_length:
+        if not explode or comments or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.js_line_length:
             if trailing is not None:
                 js.edits.insert(trailing.end_byte, f" {added},")
             else:
@@ -186,7 +186,7 @@ def relayout(js: JsFile) -> None:
     one property per line, as a formatter would (and as Python calls are, by layout.py).
     Only the whitespace between properties changes."""
     seen: set[int] = set()
-    limit = js.ctx.settings.line_length
+    limit = js.ctx.settings.js_line_length
     for obj in js.grown:
         if obj.id in seen or obj.id in js.laid_out or obj.type != "object":
             continue
