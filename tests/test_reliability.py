@@ -28,6 +28,11 @@ BAD_FILES = {
     "python2.py": (b'import openai\nprint "hello"\n', "MM901", "Python 2"),
     "undecodable.py": (b'import openai\nx = "\xff\xfe"\n', "MM902", "encoding"),
     "binary.py": (b"\x00\x01openai\x02\x00", "MM902", "binary"),
+    "syntax.ts": (b'import OpenAI from "openai";\nconst c = new OpenAI({;\n', "MM901", "line 2"),
+    "undecodable.js": (b'import OpenAI from "openai";\nconst x = "\xff\xfe";\n', "MM902", "UTF-8"),
+    "binary.mjs": (b"\x00\x01openai\x02\x00", "MM902", "binary"),
+    "nested.js": (b'import OpenAI from "openai";\nconst x = ' + b"(" * 3000 + b'"gpt-4o"' + b")" * 3000 + b";\n",
+                  "MM901", "nested too deeply"),
 }
 
 
