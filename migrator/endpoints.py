@@ -29,3 +29,13 @@ def classify_url(value: str, connection: Connection) -> UrlKind | None:
     if host not in connection.openai_hosts:
         return "other"
     return "base" if parts.path.rstrip("/") in ("", "/v1") and not parts.query else "endpoint"
+
+
+def mistral_path_wrong(value: str, connection: Connection) -> bool:
+    """A Mistral URL given as a base URL whose path is not the endpoint's (`/v1`): the SDK
+    appends `/chat/completions` to it, so `https://api.mistral.ai` calls a path that is not
+    there."""
+    if classify_url(value, connection) != "mistral":
+        return False
+    wanted = urlsplit(connection.mistral_base_url).path.rstrip("/")
+    return urlsplit(value).path.rstrip("/") != wanted

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
-from migrator.endpoints import classify_url
+from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
 from migrator.javascript.source import string_value
@@ -175,6 +175,8 @@ class Construction:
                 self.elsewhere = True
                 js.claimed.add(value.start_byte)
                 js.report("MM105", value, url=literal)
+            elif mistral_path_wrong(literal, settings.catalog.connection):
+                js.report("MM118", value, url=literal, default=settings.mistral_base_url)
             # an OpenAI URL is left to the string pass (MM101), which rewrites it alike
             return
         read = env_read(value, js.facts.env_objects)

@@ -16,7 +16,7 @@ from libcst.metadata import CodeRange
 
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, env_required, quote_of, string_value
-from migrator.endpoints import classify_url
+from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.secrets import mask
 
 KEY_KIND = "API keys"
@@ -134,6 +134,9 @@ def rewrite_client(
         if elsewhere is not None:
             ctx.report("MM105", position(original), url=elsewhere)
             return updated
+        literal = string_value(base.value)
+        if literal is not None and mistral_path_wrong(literal, connection):
+            ctx.report("MM118", position(base.value), url=literal, default=connection.mistral_base_url)
     after = _keyword_args(updated)
     args = list(updated.args)
     if key is not None:
