@@ -183,11 +183,12 @@ class Construction:
         if read is not None:
             name, _ = read
             connection = settings.catalog.connection
-            if name in connection.env_base_url or name == settings.base_url_env:
+            if name in connection.env_base_url or name == settings.base_url_env or name.startswith(connection.env_prefix):
                 new = renamed_variable(name, settings) or name
                 if new != name and js.report("MM104", value, old=name, new=new):
                     js.claimed.add(read[1].start_byte)
                     js.edits.replace(value.start_byte, value.end_byte, js.env_default(new, settings.mistral_base_url))
+                    js.grow(value)
                     js.ctx.rewrote(CONNECTION, new, uses_os=False)
             else:
                 # GROQ_BASE_URL, LLM_GATEWAY_URL: a deliberate choice of endpoint, not OpenAI's
@@ -226,6 +227,7 @@ class Construction:
             if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
                 return
             js.edits.replace(value.start_byte, value.end_byte, js.key_read(settings.api_key_env))
+            js.grow(value)
             js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
             return
         held = self._constant(value)
@@ -272,6 +274,7 @@ class Construction:
             return  # already the configured variable: the project's own code, left as it is
         js.claimed.add(spelled.start_byte)
         js.edits.replace(value.start_byte, value.end_byte, js.key_read(new))
+        js.grow(value)
         js.ctx.rewrote(KEYS, new, uses_os=False)
 
     # -- what is missing ----------------------------------------------------------------
@@ -355,6 +358,8 @@ def review_options(js: JsFile, obj: Node, reviews: dict[str, Review], name: str)
 
 def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
     for node in nodes:
+        if js.is_hands_off(node):  # inside a raw request to OpenAI: left whole
+            continue
         kind = constructed_kind(js, node)
         if kind is not None:
             Construction(js, node, kind).run()
@@ -456,6 +461,14 @@ def function_holders(js: JsFile, functions: list[Node], declarators: list[Node])
                 named.append((name, body))
     for name, body in named:
         returned = [checker.holder(value) for value in _returns(body)]
-        if returned and all(h is not None and h == returned[0] for h in returned):
-            js.functions[js.variable(name)] = returned[0]  # type: ignore[assignment]
-            js.known.add((name.text or b"").decode())
+        if not returned or not all(h is not None for h in returned):
+            continue
+        if all(h == returned[0] for h in returned):
+            holder = returned[0]
+        elif any(h.elsewhere for h in returned if h is not None):
+            # pick("groq") may be another provider's client: its calls are left alone
+            holder = Holder("client", elsewhere=True)
+        else:
+            continue
+        js.functions[js.variable(name)] = holder  # type: ignore[assignment]
+        js.known.add((name.text or b"").decode())

@@ -27,9 +27,7 @@ def _replace(js: JsFile, node: Node, text: str) -> None:
     if needs_parentheses(node):
         text = f"({text})"
     js.edits.replace(node.start_byte, node.end_byte, text)
-    holder = node.parent
-    if holder is not None and holder.type == "pair" and holder.parent is not None:
-        js.grown.append(holder.parent)  # an object the rewrite made longer: see objects.relayout
+    js.grow(node)  # an object the rewrite made longer: see objects.relayout
 
 
 def _chooses_model(js: JsFile, role: Role) -> bool:
@@ -137,28 +135,29 @@ def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
     whole statement left alone, so its key variable and model stay OpenAI's together
     (a renamed key or a Mistral id sent to api.openai.com would only fail)."""
     connection = js.ctx.settings.catalog.connection
-    names: set[bytes] = set()
+    names: set[tuple[int, str]] = set()
     for node in strings:
         text = js.text(node)[1:-1]
+        templated = node.type == "template_string" and "${" in text
         head = text.split("${", 1)[0] if node.type == "template_string" else string_value(node)
-        if not head or classify_url(head, connection) != "endpoint":
+        kind = classify_url(head, connection) if head else None
+        # `https://api.openai.com/v1/${path}`: a URL built on OpenAI's host is a request too
+        if not (kind == "endpoint" or (templated and kind == "base")):
             continue
         js.claimed.add(node.start_byte)
-        js.report("MM109", node, url=head)
+        js.report("MM109", node, url=head if not templated else js.text(node))
         statement = _statement_of(node)
         js.hands_off.append((statement.start_byte, statement.end_byte))
         holder = node.parent
         if holder is not None and holder.type == "variable_declarator":  # const OPENAI_URL = "..."
             name = holder.child_by_field_name("name")
-            if name is not None and name.type == "identifier" and name.text \
-                    and js.variable(name)[0] == js.resolver.scopes.module_id(name):
-                names.add(name.text)
+            if name is not None and name.type == "identifier" and name.text:
+                names.add(js.variable(name))
     if names:
         for call in calls:  # fetch(OPENAI_URL, ...), http.post(`${OPENAI_URL}/x`, ...)
             arguments = call.child_by_field_name("arguments")
             if arguments is not None and any(
-                n.type == "identifier" and n.text in names and js.variable(n)[0] == js.resolver.scopes.module_id(n)
-                for n in _argument_parts(arguments)
+                n.type == "identifier" and n.text and js.variable(n) in names for n in _argument_parts(arguments)
             ):
                 statement = _statement_of(call)
                 js.hands_off.append((statement.start_byte, statement.end_byte))

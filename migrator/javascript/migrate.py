@@ -144,6 +144,7 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
     if _legacy(js, nodes["new_expression"]):
         scan_strings(js, nodes["string"] + nodes["template_string"])  # keys still reported
     else:
+        mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
         propagate_holders(js, nodes["variable_declarator"], nodes["field"])
@@ -153,7 +154,6 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
         checker = CallChecker(js)
         for call in nodes["call_expression"]:
             checker.check(call)
-        mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
     relayout(js)

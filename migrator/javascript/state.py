@@ -84,6 +84,12 @@ class JsFile:
     # False for browser code (Vite's `import.meta.env` and no `process.env`); set by the pass
     env_available: bool = True
 
+    def grow(self, value: Node) -> None:
+        """A property value a rewrite lengthened: its object may need laying out anew."""
+        holder = value.parent
+        if holder is not None and holder.type == "pair" and holder.parent is not None:
+            self.grown.append(holder.parent)
+
     def variable(self, identifier: Node) -> tuple[int, str]:
         return self.resolver.scopes.declaring_scope(identifier), (identifier.text or b"").decode()
 

@@ -84,6 +84,20 @@ def _env_variable(value: cst.BaseExpression) -> str | None:
     return None
 
 
+def _openai_variable(variable: str, read: cst.BaseExpression, ctx: FileContext) -> bool:
+    """Whether a base-URL variable is (or defaults to) OpenAI's: a known name, the OPENAI_
+    prefix, the configured Mistral name, or a read whose default is an OpenAI URL. Any
+    other name (GROQ_BASE_URL, LLM_BASE_URL) is a deliberate endpoint: left alone."""
+    connection = ctx.settings.catalog.connection
+    if variable in connection.env_base_url or variable == ctx.settings.base_url_env \
+            or variable.startswith(connection.env_prefix):
+        return True
+    if isinstance(read, cst.Call) and len(read.args) > 1:
+        default = string_value(read.args[1].value)
+        return default is not None and classify_url(default, connection) in ("base", "endpoint", "mistral")
+    return False
+
+
 def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
     """What a base URL points at when that is not OpenAI (nor Mistral): a literal URL of
     another host, another provider's variable (`GROQ_BASE_URL`), or an f-string whose
@@ -93,7 +107,7 @@ def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
     if literal is not None and classify_url(literal, connection) == "other":
         return literal
     variable = _env_variable(value)
-    if variable is not None and variable not in connection.env_base_url and variable != ctx.settings.base_url_env:
+    if variable is not None and not _openai_variable(variable, value, ctx):
         return f"{variable} (an environment variable)"
     if isinstance(value, cst.FormattedString) and value.parts and isinstance(value.parts[0], cst.FormattedStringText):
         head = value.parts[0].value

@@ -47,8 +47,9 @@ def rewrite_call(
 ) -> cst.Call:
     """`has_fallback`: the read is the left side of `... or default`, which already
     supplies the value used when the variable is unset."""
-    if not updated.args or not isinstance(updated.args[0].value, cst.SimpleString):
-        return updated
+    if not updated.args or not isinstance(updated.args[0].value, cst.SimpleString) \
+            or updated.args[0].keyword is not None:
+        return updated  # os.getenv(key="..."): rare, and a default added after it would not compile
     args = list(updated.args)
     name_node = args[0].value
     assert isinstance(name_node, cst.SimpleString)
