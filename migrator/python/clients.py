@@ -84,6 +84,22 @@ def _env_variable(value: cst.BaseExpression) -> str | None:
     return None
 
 
+def _optional_key_read(value: cst.BaseExpression, ctx: FileContext) -> bool:
+    """`os.getenv("OPENAI_API_KEY")` / `os.environ.get(...)` with no default, of a key
+    variable the migration renames (the project's own Mistral reads are left alone)."""
+    if not isinstance(value, cst.Call) or len(value.args) != 1 or value.args[0].keyword is not None:
+        return False
+    variable = _env_variable(value)
+    connection = ctx.settings.catalog.connection
+    return variable is not None and variable in connection.env_api_key and variable != ctx.settings.api_key_env \
+        and ctx.settings.rename_env
+
+
+def _name_literal(value: cst.BaseExpression) -> cst.SimpleString:
+    assert isinstance(value, cst.Call) and isinstance(value.args[0].value, cst.SimpleString)
+    return value.args[0].value
+
+
 def _openai_variable(variable: str, read: cst.BaseExpression, ctx: FileContext) -> bool:
     """Whether a base-URL variable is (or defaults to) OpenAI's: a known name, the OPENAI_
     prefix, the configured Mistral name, or a read whose default is an OpenAI URL. Any
@@ -165,6 +181,12 @@ def rewrite_client(
                        env=ctx.settings.api_key_env)
         elif not is_env_read(key.value):
             ctx.report("MM108", position(key.value), keyword=key_kw)
+        elif _optional_key_read(key.value, ctx):
+            # os.getenv("OPENAI_API_KEY") -> a read that cannot be None: the SDK replaces a
+            # None key by OPENAI_API_KEY, which would then be sent to Mistral
+            args[args.index(after[key_kw])] = after[key_kw].with_changes(
+                value=env_required(ctx.settings.api_key_env, quote_of(_name_literal(key.value))))
+            ctx.rewrote(KEY_KIND, ctx.settings.api_key_env)  # `import os` where the file lacks it
     if base is not None and string_value(base.value) is None and not is_env_read(base.value):
         ctx.report("MM108", position(base.value), keyword=base_kw)
     updated = updated.with_changes(args=args)
