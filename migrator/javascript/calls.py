@@ -2,10 +2,12 @@
 lacks (MM4xx), and the AI SDK's model factories (MM115, MM412).
 
 A call is checked only when its receiver is known: a variable or `this.` member holding a
-construction seen in this file, a parameter typed with the client class, an inline
-construction, or a name imported from the project's own modules (`import { openai } from
-"@/lib/openai"`), and then only when the whole path is an API surface of the rules data
-(`chat.completions.create`): any object can have a `.create` method.
+construction seen in this file (or an alias of one, a resource taken off one, a function
+of the file returning one), a parameter or variable typed with the client class, an inline
+construction, or a name imported from the project's own modules and named after OpenAI
+(`import { openai } from "@/lib/openai"`), and then only when the whole path is an API
+surface of the rules data (`chat.completions.create`): any object can have a `.create`
+method.
 """
 
 from __future__ import annotations
