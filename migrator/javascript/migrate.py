@@ -1,6 +1,7 @@
 """The JS/TS pass over one file: bytes in, new bytes and findings out; never raises for a
-bad file. The rules run in a fixed order (constructions, calls, env reads, literals), each
-claiming the nodes it dealt with, so that a literal a client rule rewrote is not seen
+bad file. The rules run in a fixed order (raw requests to OpenAI, constructions, what
+holds a client, calls, env reads, literals, layout), each claiming the nodes it dealt
+with or the ranges to leave alone, so that a literal a client rule rewrote is not seen
 again by the literal rules."""
 
 from __future__ import annotations
