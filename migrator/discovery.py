@@ -24,7 +24,7 @@ DEFAULT_EXCLUDES = (
     "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
     ".mistral_migrate_cache", "*.egg-info",
     # JavaScript frameworks' build output and caches
-    ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output",
+    ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output", "out", "coverage",
 )
 _EXCLUDED_NAMES = frozenset(name for name in DEFAULT_EXCLUDES if "*" not in name)
 _EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)

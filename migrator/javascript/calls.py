@@ -139,6 +139,7 @@ class CallChecker:
             return
         found = self.path(function)
         if found is None:
+            self._foreign_import_call(call, function)
             return
         holder, path = found
         if holder.kind == "provider":
@@ -158,6 +159,25 @@ class CallChecker:
         self._check_api(api, shown, call)
         if api.params:
             self._check_params(api, call)
+
+    def _foreign_import_call(self, call: Node, function: Node) -> None:
+        """`groq.chat.completions.create({ model: ... })` on an object imported from the
+        project and not named after OpenAI: another provider's client, whose call (model
+        included) is left alone, as a same-file client aimed elsewhere's is."""
+        js = self.js
+        names: list[str] = []
+        node: Node | None = unwrap(function)
+        while node is not None and node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            names.append(snake(prop.text.decode()) if prop is not None and prop.text else "")
+            node = unwrap(node.child_by_field_name("object"))
+        if node is None or node.type != "identifier" or not node.text or node.text.decode() not in js.resolver.names:
+            return
+        binding = js.resolver.bindings.get(js.variable(node))
+        if binding is None or binding.module in js.facts.packages:
+            return
+        if js.rules.surface(tuple(reversed(names))) is not None:
+            js.hands_off.append((call.start_byte, call.end_byte))
 
     def _check_api(self, api: ApiSurface, shown: str, call: Node) -> None:
         if not api.code:
@@ -235,19 +255,24 @@ class CallChecker:
                 js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none",
                           advice=rule.js_advice or rule.advice)
 
-    def _object_constant(self, identifier: Node) -> Node | None:
-        """The object literal a same-scope `const` holds, when the name is one."""
+    def _constant_value(self, identifier: Node) -> Node | None:
+        """What a same-scope `const` of this name holds, when the name is one."""
         js = self.js
         wanted = js.variable(identifier)
         for declarator in js.declarators:
-            name, value = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
-            if name is None or value is None or value.type != "object" or name.text != identifier.text:
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is None or value is None or name.text != identifier.text:
                 continue
             holder = declarator.parent
             if holder is not None and holder.type == "lexical_declaration" and holder.children[0].type == "const" \
                     and js.variable(name) == wanted:
                 return value
         return None
+
+    def _object_constant(self, identifier: Node) -> Node | None:
+        """The object literal a same-scope `const` holds, when the name is one."""
+        value = unwrap(self._constant_value(identifier))
+        return value if value is not None and value.type == "object" else None
 
     def _check_value(self, rule: ParamRule, value: Node, where: Node) -> None:
         check = rule.check
@@ -272,6 +297,8 @@ class CallChecker:
         options = self._options(call)
         found = properties(options) if options is not None else {}
         model = unwrap(next((found[key] for key in sorted(self.js.facts.model_keys) if key in found), None))
+        if model is not None and model.type in ("identifier", "shorthand_property_identifier"):
+            model = unwrap(self._constant_value(model))  # const model = provider.chat(...)
         if options is None or model is None or model.type != "call_expression":
             return
         function = model.child_by_field_name("function")

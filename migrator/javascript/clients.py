@@ -16,9 +16,9 @@ from tree_sitter import Node
 from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
-from migrator.javascript.source import string_value
+from migrator.javascript.source import quoted, string_value
 from migrator.javascript.state import Holder, JsFile
-from migrator.javascript.values import env_read, has_spread, literal, lookup, properties, unwrap
+from migrator.javascript.values import dotted, env_read, has_spread, literal, lookup, properties, unwrap
 from migrator.secrets import looks_like_secret, mask
 
 CONNECTION = "client settings"
@@ -158,6 +158,43 @@ class Construction:
                 return held
         return value
 
+    def _destructured_env(self, value: Node) -> str | None:
+        """`const { OPENAI_API_KEY } = process.env` (or `{ OPENAI_API_KEY: key }`) for the
+        identifier given as the option: the variable it holds."""
+        plain = unwrap(value)
+        if plain is None or plain.type not in ("identifier", "shorthand_property_identifier") or not plain.text:
+            return None
+        js = self.js
+        wanted = js.variable(plain)
+        for declarator in js.declarators:
+            pattern, held = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
+            if pattern is None or pattern.type != "object_pattern" or dotted(held) not in js.facts.env_objects:
+                continue
+            for part in pattern.named_children:
+                if part.type == "shorthand_property_identifier_pattern" and part.text == plain.text:
+                    local, variable = part, part.text.decode()
+                elif part.type == "pair_pattern":
+                    key, local_node = part.child_by_field_name("key"), part.child_by_field_name("value")
+                    if key is None or local_node is None or local_node.text != plain.text:
+                        continue
+                    local, variable = local_node, string_value(key) or (key.text or b"").decode()
+                else:
+                    continue
+                if js.variable(local) == wanted:
+                    return variable
+        return None
+
+    def _default_for_destructured(self, value: Node, default: str) -> None:
+        """`apiKey: OPENAI_API_KEY` read by destructuring: the use gets the default the
+        bare read would (an unset variable must not become `undefined`)."""
+        plain = unwrap(value)
+        assert plain is not None
+        text = self.js.text(plain)
+        # `{ apiKey }` -> `{ apiKey: apiKey ?? "" }`; `apiKey: KEY` -> `apiKey: KEY ?? ""`
+        prefix = f"{text}: " if plain.type == "shorthand_property_identifier" else ""
+        self.js.edits.replace(plain.start_byte, plain.end_byte, f"{prefix}{text} ?? {default}")
+        self.js.grow(plain)
+
     # -- base URL ---------------------------------------------------------------------
     def _base_url(self) -> None:
         js = self.js
@@ -165,6 +202,15 @@ class Construction:
         if found is None:
             return
         path, value = found
+        variable = self._destructured_env(value)
+        if variable is not None:
+            connection = js.ctx.settings.catalog.connection
+            if variable in connection.env_base_url and renamed_variable(variable, js.ctx.settings) is not None:
+                self._default_for_destructured(value, quoted(js.ctx.settings.mistral_base_url, js.quote))
+            elif not (variable.startswith(connection.env_prefix) or variable == js.ctx.settings.base_url_env):
+                self.elsewhere = True
+                js.report("MM105", value, url=f"{variable} (an environment variable)")
+            return
         value = self._constant(value)
         key = path.rsplit(".", 1)[-1]
         literal = string_value(value)
@@ -234,6 +280,11 @@ class Construction:
         read = env_read(held, js.facts.env_objects)
         if read is not None:
             self._key_from_env(held, read)
+            return
+        variable = self._destructured_env(value)
+        if variable is not None:
+            if renamed_variable(variable, settings) is not None and variable in settings.catalog.connection.env_api_key:
+                self._default_for_destructured(value, quoted("", js.quote))
             return
         plain = unwrap(value)
         if plain is not None and plain.type == "binary_expression":

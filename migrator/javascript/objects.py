@@ -187,10 +187,12 @@ def relayout(js: JsFile) -> None:
     Only the whitespace between properties changes."""
     seen: set[int] = set()
     limit = js.ctx.settings.js_line_length
-    for obj in js.grown:
+    for obj in sorted(js.grown, key=lambda node: node.start_byte):  # outer objects first
         if obj.id in seen or obj.id in js.laid_out or obj.type != "object":
             continue
         seen.add(obj.id)
+        if _inside_laid_out(js, obj):
+            continue  # its indentation is not known until the outer layout is written
         source = js.source
         if source.point(obj.start_byte).line != source.point(obj.end_byte).line:
             continue
@@ -202,3 +204,13 @@ def relayout(js: JsFile) -> None:
         growth = sum(len(e.text) - (e.end - e.start) for e in js.edits.items if line_start <= e.start <= line_end)
         if _width(js, obj.start_byte) + growth > limit:
             _explode(js, obj, members, commas, [])
+            js.laid_out.add(obj.id)
+
+
+def _inside_laid_out(js: JsFile, obj: Node) -> bool:
+    holder = obj.parent
+    while holder is not None:
+        if holder.type == "object" and holder.id in js.laid_out:
+            return True
+        holder = holder.parent
+    return False

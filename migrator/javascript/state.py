@@ -85,8 +85,13 @@ class JsFile:
     env_available: bool = True
 
     def grow(self, value: Node) -> None:
-        """A property value a rewrite lengthened: its object may need laying out anew."""
+        """A property value a rewrite lengthened (`model: x ?? "gpt-4o"` too): its object
+        may need laying out anew."""
         holder = value.parent
+        while holder is not None and holder.type in (
+            "binary_expression", "ternary_expression", "parenthesized_expression",
+        ):
+            holder = holder.parent
         if holder is not None and holder.type == "pair" and holder.parent is not None:
             self.grown.append(holder.parent)
 
@@ -122,7 +127,7 @@ class JsFile:
 
     def key_read(self, name: str) -> str:
         """The API key's read: never `undefined`, which the SDKs replace by OPENAI_API_KEY."""
-        return self.facts.env_key_read.format(name=name)
+        return self.facts.env_key_read.format(name=name, empty=quoted("", self.quote))
 
     def env_default(self, name: str, default: str) -> str:
         if not self.env_available:
