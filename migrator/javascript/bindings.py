@@ -182,13 +182,6 @@ class Scopes:
     def __init__(self) -> None:
         self._declared: dict[int, frozenset[bytes]] = {}
 
-    @staticmethod
-    def module_id(node: Node) -> int:
-        """The id of the program (module scope) the node is in."""
-        while node.parent is not None:
-            node = node.parent
-        return node.id
-
     def declaring_scope(self, identifier: Node) -> int:
         """The id of the scope whose declaration of this name the identifier refers to (the
         module's when no enclosing function or block declares it): two variables that share

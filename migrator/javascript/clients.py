@@ -18,7 +18,15 @@ from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
 from migrator.javascript.source import quoted, string_value
 from migrator.javascript.state import Holder, JsFile
-from migrator.javascript.values import dotted, env_read, has_spread, literal, lookup, properties, unwrap
+from migrator.javascript.values import (
+    dotted,
+    env_read,
+    has_spread,
+    literal,
+    lookup,
+    properties,
+    unwrap,
+)
 from migrator.secrets import looks_like_secret, mask
 
 CONNECTION = "client settings"

@@ -31,9 +31,6 @@ class Edits:
     def insert(self, offset: int, text: str) -> None:
         self.replace(offset, offset, text)
 
-    def touches(self, start: int, end: int) -> bool:
-        return any(e.start < end and start < e.end for e in self.items if e.start != e.end)
-
     def apply(self, data: bytes) -> bytes:
         out: list[bytes] = []
         position = 0
