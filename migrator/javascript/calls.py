@@ -255,23 +255,9 @@ class CallChecker:
                 js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none",
                           advice=rule.js_advice or rule.advice)
 
-    def _constant_value(self, identifier: Node) -> Node | None:
-        """What a same-scope `const` of this name holds, when the name is one."""
-        js = self.js
-        wanted = js.variable(identifier)
-        for declarator in js.declarators:
-            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-            if name is None or value is None or name.text != identifier.text:
-                continue
-            holder = declarator.parent
-            if holder is not None and holder.type == "lexical_declaration" and holder.children[0].type == "const" \
-                    and js.variable(name) == wanted:
-                return value
-        return None
-
     def _object_constant(self, identifier: Node) -> Node | None:
         """The object literal a same-scope `const` holds, when the name is one."""
-        value = unwrap(self._constant_value(identifier))
+        value = unwrap(self.js.constant_value(identifier))
         return value if value is not None and value.type == "object" else None
 
     def _check_value(self, rule: ParamRule, value: Node, where: Node) -> None:
@@ -298,7 +284,7 @@ class CallChecker:
         found = properties(options) if options is not None else {}
         model = unwrap(next((found[key] for key in sorted(self.js.facts.model_keys) if key in found), None))
         if model is not None and model.type in ("identifier", "shorthand_property_identifier"):
-            model = unwrap(self._constant_value(model))  # const model = provider.chat(...)
+            model = unwrap(self.js.constant_value(model))  # const model = provider.chat(...)
         if options is None or model is None or model.type != "call_expression":
             return
         function = model.child_by_field_name("function")

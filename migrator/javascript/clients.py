@@ -155,16 +155,7 @@ class Construction:
         plain = unwrap(value)
         if plain is None or plain.type not in ("identifier", "shorthand_property_identifier"):
             return value
-        wanted = self.js.variable(plain)
-        for declarator in self.js.declarators:
-            name, held = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-            holder = declarator.parent
-            if name is None or held is None or name.text != plain.text or holder is None:
-                continue
-            if holder.type == "lexical_declaration" and holder.children[0].type == "const" \
-                    and self.js.variable(name) == wanted:
-                return held
-        return value
+        return self.js.constant_value(plain) or value
 
     def _destructured_env(self, value: Node) -> str | None:
         """`const { OPENAI_API_KEY } = process.env` (or `{ OPENAI_API_KEY: key }`) for the

@@ -95,6 +95,19 @@ class JsFile:
         if holder is not None and holder.type == "pair" and holder.parent is not None:
             self.grown.append(holder.parent)
 
+    def constant_value(self, identifier: Node) -> Node | None:
+        """What a same-scope `const` of this name holds (`const BASE_URL = ...`), or None."""
+        wanted = self.variable(identifier)
+        for declarator in self.declarators:
+            name, held = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            holder = declarator.parent
+            if name is None or held is None or name.text != identifier.text or holder is None:
+                continue
+            if holder.type == "lexical_declaration" and holder.children[0].type == "const" \
+                    and self.variable(name) == wanted:
+                return held
+        return None
+
     def variable(self, identifier: Node) -> tuple[int, str]:
         return self.resolver.scopes.declaring_scope(identifier), (identifier.text or b"").decode()
 
