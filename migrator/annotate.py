@@ -70,7 +70,9 @@ def _common_prefix(a: bytes, b: bytes) -> int:
     return size
 
 
-def line_map(before: Sequence[bytes], after: Sequence[bytes], starts: set[int] | None) -> dict[int, int]:
+def line_map(
+    before: Sequence[bytes], after: Sequence[bytes], starts: set[int] | None
+) -> dict[int, int]:
     """0-based original line -> 0-based fixed line. An unchanged line maps exactly; a line
     in a rewritten block maps to the statement start in that block whose text begins most
     like it (rewrites keep a statement's opening), else to the block's first line."""
@@ -81,7 +83,9 @@ def line_map(before: Sequence[bytes], after: Sequence[bytes], starts: set[int] |
                 mapping[line] = j1 + offset
                 continue
             candidates = [j for j in range(j1, j2) if starts is None or j in starts] or [j1]
-            mapping[line] = max(candidates, key=lambda j: (_common_prefix(before[line], after[j]), -j))
+            mapping[line] = max(
+                candidates, key=lambda j: (_common_prefix(before[line], after[j]), -j)
+            )
     return mapping
 
 
@@ -92,7 +96,9 @@ def _statement_at_or_before(target: int, starts: set[int] | None) -> int:
     return max(earlier) if earlier else target
 
 
-def _sites(findings: Sequence[Finding], anchors: dict[Finding, int]) -> dict[int, dict[str, list[Finding]]]:
+def _sites(
+    findings: Sequence[Finding], anchors: dict[Finding, int]
+) -> dict[int, dict[str, list[Finding]]]:
     """Original anchor line (1-based) -> code -> findings there, in report order."""
     sites: dict[int, dict[str, list[Finding]]] = {}
     for finding in findings:
@@ -119,7 +125,10 @@ def _comment(code: str, findings: Sequence[Finding], secrets: set[str], prefix: 
 
 
 def annotate(
-    original: bytes, fixed: bytes, findings: Sequence[Finding], anchors: dict[Finding, int],
+    original: bytes,
+    fixed: bytes,
+    findings: Sequence[Finding],
+    anchors: dict[Finding, int],
     secrets: set[str] = frozenset(),  # type: ignore[assignment]
     grammar: str | None = None,
 ) -> bytes:
@@ -132,21 +141,27 @@ def annotate(
     if grammar is not None:
         from migrator.javascript.syntax import first_error, line_statement_starts, parse
 
-        annotated = _annotate(original, fixed, sites, secrets, line_statement_starts(fixed, grammar), "//")
+        annotated = _annotate(
+            original, fixed, sites, secrets, line_statement_starts(fixed, grammar), "//"
+        )
         return annotated if first_error(parse(annotated, grammar).root_node) is None else fixed
     return _annotate(original, fixed, sites, secrets, statement_starts(fixed), "#")
 
 
 def _annotate(
-    original: bytes, fixed: bytes, sites: dict[int, dict[str, list[Finding]]], secrets: set[str],
-    starts: set[int] | None, prefix: str,
+    original: bytes,
+    fixed: bytes,
+    sites: dict[int, dict[str, list[Finding]]],
+    secrets: set[str],
+    starts: set[int] | None,
+    prefix: str,
 ) -> bytes:
     before, after = split_lines(original), split_lines(fixed)
     mapping = line_map(before, after, starts)
     newline, encoding = newline_of(fixed), encoding_of(fixed)
     bom = codecs.BOM_UTF8 if fixed.startswith(codecs.BOM_UTF8) else b""
     if bom and after:
-        after[0] = after[0][len(bom):]
+        after[0] = after[0][len(bom) :]
     inserts: dict[int, list[bytes]] = {}
     for anchor, by_code in sites.items():
         if not 0 < anchor <= len(before):
@@ -157,7 +172,9 @@ def _annotate(
         for code, found in by_code.items():
             if code in present:
                 continue
-            text = _comment(code, found, secrets, prefix).encode(encoding, errors="backslashreplace")
+            text = _comment(code, found, secrets, prefix).encode(
+                encoding, errors="backslashreplace"
+            )
             inserts.setdefault(target, []).append(indent + text + newline)
     if not inserts:
         return fixed

@@ -53,7 +53,10 @@ def _stable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_stable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, [(f.name, _stable(getattr(value, f.name))) for f in fields(value)])
+        return (
+            type(value).__name__,
+            [(f.name, _stable(getattr(value, f.name))) for f in fields(value)],
+        )
     return value
 
 
@@ -105,7 +108,10 @@ class ResultCache:
             cache.folder.mkdir(parents=True, exist_ok=True)
             ignore = cache.base / ".gitignore"
             if not ignore.exists():
-                _write_atomic(ignore, b"# Created by mistral-migrate; its cache is not for version control.\n*\n")
+                _write_atomic(
+                    ignore,
+                    b"# Created by mistral-migrate; its cache is not for version control.\n*\n",
+                )
         except OSError:
             return None
         return cache
@@ -120,7 +126,8 @@ class ResultCache:
             entry = json.loads(self._path(content_key(data, display)).read_bytes())
             new = entry["new"]
             result = FileResult(
-                path, display,
+                path,
+                display,
                 original=data,
                 new=None if new is None else base64.b64decode(new, validate=True),
                 findings=[Finding(*f) for f in entry["findings"]],
@@ -151,7 +158,9 @@ class ResultCache:
 
     def save_unaffected(self, entries: dict[str, list[int]]) -> None:
         try:
-            _write_atomic(self.folder / self.UNAFFECTED, json.dumps(entries, separators=(",", ":")).encode())
+            _write_atomic(
+                self.folder / self.UNAFFECTED, json.dumps(entries, separators=(",", ":")).encode()
+            )
         except (OSError, TypeError, ValueError):
             pass
 

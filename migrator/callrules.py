@@ -32,7 +32,9 @@ def number_text(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def judge_values(check: ValueCheck, values: list[object], unknown: bool) -> tuple[str, dict[str, str]] | None:
+def judge_values(
+    check: ValueCheck, values: list[object], unknown: bool
+) -> tuple[str, dict[str, str]] | None:
     """The finding a value check gives, for the literal values an argument can take
     (`None` ones skipped) and whether it can also take one that is not a literal: the
     code and its message fields, or None. Shared by the Python and JS passes, which only

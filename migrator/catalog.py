@@ -7,7 +7,6 @@ fact update is a data edit. Files are read with tomlkit (the project's one TOML 
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,5 +139,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         rules=dict(sorted(rules.items())),
         connection=_connection(read_toml(base / "connection.toml")),
         models=read_toml(base / "models.toml"),
-        frameworks=read_toml(base / "frameworks.toml") if (base / "frameworks.toml").is_file() else {},
+        frameworks=read_toml(base / "frameworks.toml")
+        if (base / "frameworks.toml").is_file()
+        else {},
     )

@@ -22,6 +22,7 @@ from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
 from migrator.discovery import JS_SUFFIXES, repo_root
 from migrator.findings import Finding, severity_rank
+from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.pipeline import FileResult, process_file
 from migrator.report.console import make_console
 from migrator.report.github import render_github
@@ -39,7 +40,6 @@ from migrator.report.text import (
 from migrator.runner import run
 from migrator.secrets import add_patterns as add_secret_patterns
 from migrator.secrets import redact
-from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.settings import ConfigError, Settings, build_settings, load_settings
 from migrator.writer import (
     ChangedOnDisk,
@@ -53,7 +53,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
 
 
-
 def js_grammar(path: Path) -> str | None:
     """The tree-sitter grammar of a JS/TS file (for `fix --annotate`), None for Python."""
     if path.suffix not in JS_SUFFIXES:
@@ -61,6 +60,7 @@ def js_grammar(path: Path) -> str | None:
     from migrator.javascript.syntax import grammar_of
 
     return grammar_of(path.name)
+
 
 def fail(message: str) -> None:
     click.echo(f"mistral-migrate: error: {message}", err=True)
@@ -86,7 +86,9 @@ def guarded(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def settings_for(config: Path | None, select: str | None = None, ignore: str | None = None) -> Settings:
+def settings_for(
+    config: Path | None, select: str | None = None, ignore: str | None = None
+) -> Settings:
     settings = load_settings(config)
     add_secret_patterns(settings.secret_patterns)
     extra: dict[str, Any] = {}
@@ -101,7 +103,9 @@ def settings_for(config: Path | None, select: str | None = None, ignore: str | N
     return settings
 
 
-def _existing(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+def _existing(
+    ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]
+) -> tuple[Path, ...]:
     """A missing path is a usage error in one line, not click's three-line usage block."""
     for path in value:
         if not path.exists() and not path.is_symlink():
@@ -113,24 +117,38 @@ paths_argument = click.argument(
     "paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing
 )
 config_option = click.option(
-    "--config", type=click.Path(dir_okay=False, path_type=Path),
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="pyproject.toml to read [tool.mistral-migrate] from (default: the nearest one).",
 )
-select_option = click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (e.g. MM2,MM101).")
-ignore_option = click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
+select_option = click.option(
+    "--select",
+    metavar="CODES",
+    help="Only these codes or prefixes, comma-separated (e.g. MM2,MM101).",
+)
+ignore_option = click.option(
+    "--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated."
+)
 jobs_option = click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
     help="Processes that parse files (default: the number of cores; small runs use one).",
 )
 no_cache_option = click.option(
-    "--no-cache", is_flag=True,
+    "--no-cache",
+    is_flag=True,
     help="Neither read nor write the results cache (.mistral_migrate_cache/ at the project root).",
 )
 
 
 def fail_on_option(default_help: str) -> Callable[[F], F]:
     return click.option(
-        "--fail-on", type=SEVERITY_CHOICE, default=None,
+        "--fail-on",
+        type=SEVERITY_CHOICE,
+        default=None,
         help=f"Lowest severity that makes the exit code 1 (default: fail-on from config, else warning). {default_help}",
     )
 
@@ -172,7 +190,8 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
         # (a cell's last line has no newline; the diff is for reading, so it gets one)
         text = "".join(
             unified_diff(f"{result.display} (cell {number})", _ended(before), _ended(after))
-            for number, (before, after) in sorted(result.cells.items()) if before != after
+            for number, (before, after) in sorted(result.cells.items())
+            if before != after
         )
     else:
         text = unified_diff(result.display, _text(result.original), _text(result.new))
@@ -182,14 +201,27 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
 @main.command()
 @paths_argument
 @config_option
-@click.option("--show-secrets", is_flag=True, help="Print removed API keys whole, so the patch applies with git apply.")
-@click.option("--notebook-json", is_flag=True,
-              help="Diff notebooks as their .ipynb JSON (a patch git apply accepts) instead of cell by cell.")
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print removed API keys whole, so the patch applies with git apply.",
+)
+@click.option(
+    "--notebook-json",
+    is_flag=True,
+    help="Diff notebooks as their .ipynb JSON (a patch git apply accepts) instead of cell by cell.",
+)
 @jobs_option
 @no_cache_option
 @guarded
-def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, notebook_json: bool,
-         jobs: int | None, no_cache: bool) -> None:
+def diff(
+    paths: tuple[Path, ...],
+    config: Path | None,
+    show_secrets: bool,
+    notebook_json: bool,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Print the unified diff the migration would make; write nothing.
 
     Paths in the diff are relative to the repository root, so
@@ -216,8 +248,17 @@ def diff(paths: tuple[Path, ...], config: Path | None, show_secrets: bool, noteb
             continue
         shown = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
         for line in shown.splitlines():
-            style = ("bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+")
-                     else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "")
+            style = (
+                "bold"
+                if line.startswith(("---", "+++"))
+                else "green"
+                if line.startswith("+")
+                else "red"
+                if line.startswith("-")
+                else "cyan"
+                if line.startswith("@@")
+                else ""
+            )
             console.print(Text(line, style=style))
     sys.stdout.flush()
     sys.exit(1 if changed else 0)
@@ -227,8 +268,11 @@ def report_tool_problems(result: FileResult) -> None:
     """MM9xx problems (file skipped) go to stderr where the main output is a patch."""
     for finding in result.findings:
         if finding.code.startswith("MM9"):
-            click.echo(f"mistral-migrate: {finding.path}:{finding.location}: "
-                       f"{finding.code} {finding.message}", err=True)
+            click.echo(
+                f"mistral-migrate: {finding.path}:{finding.location}: "
+                f"{finding.code} {finding.message}",
+                err=True,
+            )
     verbose_traceback(result)
 
 
@@ -246,11 +290,19 @@ def write_one(result: FileResult, written: list[str]) -> bool:
             written.append(result.display)
         return True
     except OutsideTree as error:
-        click.echo(f"mistral-migrate: {result.display} links to {error}, outside this tree; not written", err=True)
+        click.echo(
+            f"mistral-migrate: {result.display} links to {error}, outside this tree; not written",
+            err=True,
+        )
     except ChangedOnDisk:
-        click.echo(f"mistral-migrate: {result.display} changed on disk during the run; not written", err=True)
+        click.echo(
+            f"mistral-migrate: {result.display} changed on disk during the run; not written",
+            err=True,
+        )
     except OSError as error:
-        click.echo(f"mistral-migrate: cannot write {result.display}: {error.strerror or error}", err=True)
+        click.echo(
+            f"mistral-migrate: cannot write {result.display}: {error.strerror or error}", err=True
+        )
     return False
 
 
@@ -273,13 +325,24 @@ def _threshold(option: str | None, settings: Settings) -> int:
 @fail_on_option("Review findings at or above it give exit 1.")
 @select_option
 @ignore_option
-@click.option("--annotate", is_flag=True,
-              help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement left for review.")
+@click.option(
+    "--annotate",
+    is_flag=True,
+    help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement left for review.",
+)
 @jobs_option
 @no_cache_option
 @guarded
-def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, select: str | None, ignore: str | None,
-        annotate: bool, jobs: int | None, no_cache: bool) -> None:
+def fix(
+    paths: tuple[Path, ...],
+    config: Path | None,
+    fail_on: str | None,
+    select: str | None,
+    ignore: str | None,
+    annotate: bool,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Apply the rewrites in place, then print a summary and what still needs review.
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
@@ -300,8 +363,14 @@ def fix(paths: tuple[Path, ...], config: Path | None, fail_on: str | None, selec
             verbose_traceback(result)
             if annotate and result.anchors:
                 fixed = result.new if result.new is not None else result.original
-                result.new = annotate_review(result.original, fixed, result.findings, result.anchors,
-                                             result.secrets, js_grammar(result.path))
+                result.new = annotate_review(
+                    result.original,
+                    fixed,
+                    result.findings,
+                    result.anchors,
+                    result.secrets,
+                    js_grammar(result.path),
+                )
             if result.changed and result.new is not None and write_one(result, written):
                 point_at_written_lines(result, settings)
     except KeyboardInterrupt:
@@ -339,17 +408,31 @@ def render_text(results: Sequence[FileResult], findings: Sequence[Finding]) -> N
 @main.command()
 @paths_argument
 @config_option
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people; json: a list of finding records; sarif: SARIF 2.1.0 for "
-                   "GitHub code scanning; github: workflow-command annotations.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json: a list of finding records; sarif: SARIF 2.1.0 for "
+    "GitHub code scanning; github: workflow-command annotations.",
+)
 @fail_on_option("Findings at or above it give exit 1.")
 @select_option
 @ignore_option
 @jobs_option
 @no_cache_option
 @guarded
-def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail_on: str | None,
-          select: str | None, ignore: str | None, jobs: int | None, no_cache: bool) -> None:
+def check(
+    paths: tuple[Path, ...],
+    config: Path | None,
+    output_format: str,
+    fail_on: str | None,
+    select: str | None,
+    ignore: str | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Report findings (rewritable and manual-review) without changing files.
 
     Every format masks API keys (`sk-...Io0`). Exit 0 when clean, 1 when a finding is at
@@ -376,7 +459,9 @@ def check(paths: tuple[Path, ...], config: Path | None, output_format: str, fail
 
 
 @main.command()
-@click.argument("directory", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "directory", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--force", is_flag=True, help="Replace an existing [tool.mistral-migrate] section.")
 @guarded
 def init(directory: Path, force: bool) -> None:
@@ -394,7 +479,11 @@ def init(directory: Path, force: bool) -> None:
     Exit 0; running it twice changes nothing the second time.
     """
     pyproject = directory / "pyproject.toml"
-    settings = load_settings(pyproject) if pyproject.is_file() else build_settings({}, None, directory.resolve())
+    settings = (
+        load_settings(pyproject)
+        if pyproject.is_file()
+        else build_settings({}, None, directory.resolve())
+    )
     result = init_project(directory, settings, force)
     console = make_console()
     messages = {

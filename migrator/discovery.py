@@ -18,13 +18,44 @@ from migrator.configfiles.kinds import config_kind
 
 # ruff's default excludes, this tool's cache and JS build output: directory names, never files.
 DEFAULT_EXCLUDES = (
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
-    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
-    ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build",
-    "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
-    ".mistral_migrate_cache", "*.egg-info",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    ".mistral_migrate_cache",
+    "*.egg-info",
     # JavaScript frameworks' build output and caches
-    ".next", ".nuxt", ".svelte-kit", ".turbo", ".vercel", ".output", "out", "coverage",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".vercel",
+    ".output",
+    "out",
+    "coverage",
 )
 _EXCLUDED_NAMES = frozenset(name for name in DEFAULT_EXCLUDES if "*" not in name)
 _EXCLUDED_GLOBS = tuple(name for name in DEFAULT_EXCLUDES if "*" in name)
@@ -45,7 +76,9 @@ def is_candidate(path: Path) -> bool:
 
 
 def _default_excluded(name: str) -> bool:
-    return name in _EXCLUDED_NAMES or any(fnmatch.fnmatchcase(name, glob) for glob in _EXCLUDED_GLOBS)
+    return name in _EXCLUDED_NAMES or any(
+        fnmatch.fnmatchcase(name, glob) for glob in _EXCLUDED_GLOBS
+    )
 
 
 def _gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
@@ -93,7 +126,9 @@ def _outer_gitignores(folder: Path) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
     return specs
 
 
-def walk(root: Path, exclude: Sequence[str] = (), project_root: Path | None = None) -> Iterator[Path]:
+def walk(
+    root: Path, exclude: Sequence[str] = (), project_root: Path | None = None
+) -> Iterator[Path]:
     """Candidate files below `root`, in sorted order.
 
     `exclude` patterns (gitignore syntax) are relative to `project_root` (the folder of
@@ -128,17 +163,26 @@ def walk(root: Path, exclude: Sequence[str] = (), project_root: Path | None = No
             try:
                 if entry.is_symlink():
                     target = Path(real).resolve()
-                    if (not target.is_relative_to(root_real) or not target.is_file()
-                            or not is_candidate(Path(entry.name))):
+                    if (
+                        not target.is_relative_to(root_real)
+                        or not target.is_file()
+                        or not is_candidate(Path(entry.name))
+                    ):
                         continue  # leaves the tree, dangles, or is a folder (loops)
                     if not ignores.ignored(real, False) and not user_excluded(real, False):
                         yield Path(path), True
                 elif entry.is_dir(follow_symlinks=False):
-                    if (not _default_excluded(entry.name) and not ignores.ignored(real, True)
-                            and not user_excluded(real, True)):
+                    if (
+                        not _default_excluded(entry.name)
+                        and not ignores.ignored(real, True)
+                        and not user_excluded(real, True)
+                    ):
                         yield from visit(real, path, ignores)
-                elif is_candidate(Path(entry.name)) and not ignores.ignored(real, False) \
-                        and not user_excluded(real, False):
+                elif (
+                    is_candidate(Path(entry.name))
+                    and not ignores.ignored(real, False)
+                    and not user_excluded(real, False)
+                ):
                     yield Path(path), False
             except OSError:
                 continue
@@ -157,7 +201,9 @@ def walk(root: Path, exclude: Sequence[str] = (), project_root: Path | None = No
     yield from (path for path in found if path is not None)
 
 
-def discover(paths: Sequence[Path], exclude: Sequence[str] = (), project_root: Path | None = None) -> list[Path]:
+def discover(
+    paths: Sequence[Path], exclude: Sequence[str] = (), project_root: Path | None = None
+) -> list[Path]:
     """Files to process, de-duplicated, in a stable order. Named files are always read."""
     seen: dict[Path, None] = {}
     for path in paths:
@@ -185,7 +231,7 @@ def display_path(path: Path, root: Path) -> str:
     absolute = os.path.abspath(path)
     prefix = str(root).rstrip(os.sep) + os.sep
     if absolute.startswith(prefix):
-        return Path(absolute[len(prefix):]).as_posix()
+        return Path(absolute[len(prefix) :]).as_posix()
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:

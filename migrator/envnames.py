@@ -30,5 +30,5 @@ def renamed_variable(name: str, settings: Settings) -> str | None:
         return settings.base_url_env if name != settings.base_url_env else None
     prefix = connection.env_prefix
     if name.startswith(prefix) and settings.model_env_prefix and names_a_model(name):
-        return settings.model_env_prefix + name[len(prefix):]
+        return settings.model_env_prefix + name[len(prefix) :]
     return None

@@ -13,9 +13,21 @@ from typing import Any
 
 KINDS = ("client", "function", "manual", "wrapper")
 KNOWN_KEYS = {
-    "classes", "kind", "model", "model_position", "base_url", "api_key", "add_missing",
-    "default_model", "model_prefix", "strip_prefixes", "require", "review", "manual_code",
-    "advice", "source",
+    "classes",
+    "kind",
+    "model",
+    "model_position",
+    "base_url",
+    "api_key",
+    "add_missing",
+    "default_model",
+    "model_prefix",
+    "strip_prefixes",
+    "require",
+    "review",
+    "manual_code",
+    "advice",
+    "source",
 }
 REQUIRE_KEYS = {"value", "fix", "code", "advice"}
 REVIEW_KEYS = {"code", "advice"}
@@ -61,7 +73,11 @@ class Framework:
 
     def keyword_role(self, keyword: str) -> str | None:
         """'model', 'base_url' or 'api_key' for a keyword of this call, else None."""
-        for role, names in (("model", self.model), ("base_url", self.base_url), ("api_key", self.api_key)):
+        for role, names in (
+            ("model", self.model),
+            ("base_url", self.base_url),
+            ("api_key", self.api_key),
+        ):
             if keyword in names:
                 return role
         return None
@@ -70,7 +86,7 @@ class Framework:
         """`openai/gpt-4o` -> `gpt-4o` for a framework that routes by provider prefix."""
         for prefix in self.strip_prefixes:
             if value.startswith(prefix):
-                return value[len(prefix):]
+                return value[len(prefix) :]
         return value
 
 
@@ -114,24 +130,36 @@ def parse_framework(name: str, entry: Any, where: str, codes: set[str] | None = 
     require = []
     for keyword, spec in _typed(entry.get("require", {}), dict, f"{where}.require").items():
         spec = _table(spec, f"{where}.require.{keyword}", REQUIRE_KEYS)
-        require.append(Requirement(
-            keyword, _typed(spec.get("value", True), (bool, int, float, str), f"{where}.require.{keyword}.value"),
-            bool(_typed(spec.get("fix", False), bool, f"{where}.require.{keyword}.fix")),
-            code(spec.get("code", "MM112"), f"{where}.require.{keyword}.code"),
-            _typed(spec.get("advice", ""), str, f"{where}.require.{keyword}.advice"),
-        ))
+        require.append(
+            Requirement(
+                keyword,
+                _typed(
+                    spec.get("value", True),
+                    (bool, int, float, str),
+                    f"{where}.require.{keyword}.value",
+                ),
+                bool(_typed(spec.get("fix", False), bool, f"{where}.require.{keyword}.fix")),
+                code(spec.get("code", "MM112"), f"{where}.require.{keyword}.code"),
+                _typed(spec.get("advice", ""), str, f"{where}.require.{keyword}.advice"),
+            )
+        )
     review = {}
     for keyword, spec in _typed(entry.get("review", {}), dict, f"{where}.review").items():
         spec = _table(spec, f"{where}.review.{keyword}", REVIEW_KEYS)
-        review[keyword] = Review(keyword, code(spec.get("code", "MM310"), f"{where}.review.{keyword}.code"),
-                                 _typed(spec.get("advice", ""), str, f"{where}.review.{keyword}.advice"))
+        review[keyword] = Review(
+            keyword,
+            code(spec.get("code", "MM310"), f"{where}.review.{keyword}.code"),
+            _typed(spec.get("advice", ""), str, f"{where}.review.{keyword}.advice"),
+        )
     position = entry.get("model_position")
     return Framework(
         name=name,
         classes=frozenset(_strings(entry["classes"], f"{where}.classes")),
         kind=kind,
         model=_strings(entry.get("model", []), f"{where}.model"),
-        model_position=None if position is None else _typed(position, int, f"{where}.model_position"),
+        model_position=None
+        if position is None
+        else _typed(position, int, f"{where}.model_position"),
         base_url=_strings(entry.get("base_url", []), f"{where}.base_url"),
         api_key=_strings(entry.get("api_key", []), f"{where}.api_key"),
         add_missing=_typed(entry.get("add_missing", False), bool, f"{where}.add_missing"),
@@ -140,7 +168,9 @@ def parse_framework(name: str, entry: Any, where: str, codes: set[str] | None = 
         strip_prefixes=_strings(entry.get("strip_prefixes", []), f"{where}.strip_prefixes"),
         require=tuple(require),
         review=review,
-        manual_code=code(entry.get("manual_code", "MM111"), f"{where}.manual_code") if kind == "manual" else "",
+        manual_code=code(entry.get("manual_code", "MM111"), f"{where}.manual_code")
+        if kind == "manual"
+        else "",
         advice=_typed(entry.get("advice", ""), str, f"{where}.advice"),
     )
 
@@ -160,11 +190,17 @@ class FrameworkTable:
         return frozenset(c for f in self.frameworks if f.kind == kind for c in f.classes)
 
 
-def load_frameworks(shipped: dict[str, Any], overrides: dict[str, Any] | None = None,
-                    where: str = "frameworks", codes: set[str] | None = None) -> FrameworkTable:
+def load_frameworks(
+    shipped: dict[str, Any],
+    overrides: dict[str, Any] | None = None,
+    where: str = "frameworks",
+    codes: set[str] | None = None,
+) -> FrameworkTable:
     """The shipped table with a project's entries on top (same name replaces, new name adds)."""
-    entries = {name: parse_framework(name, entry, f"frameworks.{name}", codes)
-               for name, entry in shipped.get("frameworks", {}).items()}
+    entries = {
+        name: parse_framework(name, entry, f"frameworks.{name}", codes)
+        for name, entry in shipped.get("frameworks", {}).items()
+    }
     for name, entry in (overrides or {}).items():
         entries[name] = parse_framework(name, entry, f"{where}.{name}", codes)
     return FrameworkTable(tuple(entries.values()))

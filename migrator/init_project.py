@@ -108,7 +108,9 @@ def write_section(path: Path, settings: Settings, force: bool) -> str:
             return "kept"
         cut = _without_section(text)
         if cut is None:
-            raise ConfigError(f"{path}: [tool.{TABLE}] is not written as a table header; edit it by hand")
+            raise ConfigError(
+                f"{path}: [tool.{TABLE}] is not written as a table header; edit it by hand"
+            )
         rest, at = cut
         new = rest[:at] + section + (newline if at < len(rest) else "") + rest[at:]
         if new == text:
@@ -156,7 +158,9 @@ def write_env_example(root: Path, settings: Settings) -> tuple[Path, list[str]]:
     try:
         defined = _defined(path, settings)
     except (ParseError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read it as a .env file ({error}); fix it or remove it") from None
+        raise ConfigError(
+            f"{path}: cannot read it as a .env file ({error}); fix it or remove it"
+        ) from None
     missing = [(name, value) for name, value in wanted if name not in defined]
     if not missing:
         return path, []

@@ -71,7 +71,11 @@ class ModelMap:
     def _entry(self, openai_id: str, fields: dict[str, Any]) -> ModelEntry:
         mistral = fields.get("mistral", "")
         target = self._targets.get(mistral, {})
-        env = fields.get("env") or target.get("env") or (fallback_env_name(mistral) if mistral else "")
+        env = (
+            fields.get("env")
+            or target.get("env")
+            or (fallback_env_name(mistral) if mistral else "")
+        )
         return ModelEntry(
             openai_id=openai_id,
             mistral=mistral,

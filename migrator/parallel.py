@@ -62,8 +62,9 @@ def _context() -> Any:
 
 
 @contextmanager
-def migrate_all(jobs: Sequence[Job], settings: Settings, processes: int, size: int,
-                use_cache: bool) -> Iterator[Iterator[tuple[int, Any]]]:
+def migrate_all(
+    jobs: Sequence[Job], settings: Settings, processes: int, size: int, use_cache: bool
+) -> Iterator[Iterator[tuple[int, Any]]]:
     """An iterator of (index, FileResult) for every job, in the jobs' order.
 
     A context manager so that the pool exists (forked) before the caller starts any

@@ -15,7 +15,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
@@ -57,13 +56,27 @@ class FileResult:
 
 
 def tool_finding(
-    display: str, code: str, settings: Settings, reason: str, line: int = 1, column: int = 1,
+    display: str,
+    code: str,
+    settings: Settings,
+    reason: str,
+    line: int = 1,
+    column: int = 1,
     **fields: object,
 ) -> Finding:
     """An MM9xx finding; its reason may quote source text, so it is redacted here."""
     rule = settings.catalog.rule(code)
-    return Finding(display, line, column, line, column, code, rule.severity,
-                   redact(rule.format(reason=reason, **fields)), rule.fixable)
+    return Finding(
+        display,
+        line,
+        column,
+        line,
+        column,
+        code,
+        rule.severity,
+        redact(rule.format(reason=reason, **fields)),
+        rule.fixable,
+    )
 
 
 def explain_syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
@@ -84,7 +97,9 @@ def explain_syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int
         return line, column, reason
     except (ValueError, OverflowError, MemoryError, RecursionError):
         pass
-    reason = f"LibCST cannot parse this file at line {error.raw_line}: {error.message.splitlines()[0]}"
+    reason = (
+        f"LibCST cannot parse this file at line {error.raw_line}: {error.message.splitlines()[0]}"
+    )
     return error.raw_line, error.raw_column + 1, reason
 
 
@@ -99,19 +114,28 @@ def unused_suppressions(ctx: FileContext) -> list[Finding]:
         if unused is None:
             continue
         what = f"ignore[{', '.join(unused)}]" if unused else "ignore"
-        found.append(Finding(
-            ctx.path, suppression.line, suppression.column, suppression.line, suppression.end_column,
-            UNUSED_SUPPRESSION, rule.severity,
-            rule.format_js(suppression=what) if ctx.language == "javascript" else rule.format(suppression=what),
-            rule.fixable,
-        ))
+        found.append(
+            Finding(
+                ctx.path,
+                suppression.line,
+                suppression.column,
+                suppression.line,
+                suppression.end_column,
+                UNUSED_SUPPRESSION,
+                rule.severity,
+                rule.format_js(suppression=what)
+                if ctx.language == "javascript"
+                else rule.format(suppression=what),
+                rule.fixable,
+            )
+        )
     return found
 
 
 def lost_final_newline(data: bytes, regenerated: bytes) -> bytes:
     """LibCST drops the last `\r` of a file that uses bare CR line endings; that one known
     loss is put back. Anything else the parser does not reproduce is refused (MM905)."""
-    if regenerated != data and data.startswith(regenerated) and data[len(regenerated):] == b"\r":
+    if regenerated != data and data.startswith(regenerated) and data[len(regenerated) :] == b"\r":
         return b"\r"
     return b""
 
@@ -147,7 +171,9 @@ def compiles_as_well(before: bytes, after: bytes) -> bool:
 
 
 def first_differing_line(before: bytes, after: bytes) -> int:
-    for number, (old, new) in enumerate(zip(before.splitlines(True), after.splitlines(True)), start=1):
+    for number, (old, new) in enumerate(
+        zip(before.splitlines(True), after.splitlines(True)), start=1
+    ):
         if old != new:
             return number
     return min(len(before.splitlines()), len(after.splitlines())) + 1
@@ -159,7 +185,9 @@ def decode_python(data: bytes) -> str:
     return data.decode(encoding)
 
 
-def migrate_python(data: bytes, display: str, settings: Settings, slicing: str = "auto") -> FileResult:
+def migrate_python(
+    data: bytes, display: str, settings: Settings, slicing: str = "auto"
+) -> FileResult:
     """The Python pass over one file. `slicing` is "auto" (look only at the top-level
     statements that can matter when that pays: migrator/python/slicing.py), "always"
     (whenever possible; tests compare it with the whole pass) or "never"."""
@@ -171,7 +199,11 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
     try:
         decode_python(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
-        result.findings.append(tool_finding(display, "MM902", settings, f"not valid text in its declared encoding ({error})"))
+        result.findings.append(
+            tool_finding(
+                display, "MM902", settings, f"not valid text in its declared encoding ({error})"
+            )
+        )
         return result
     ctx = new_context(data, display, settings)
     new = None if slicing == "never" else sliced_pass(data, ctx, slicing == "always")
@@ -195,7 +227,9 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
             new = full_pass(module, ctx)
         except Exception as error:  # one file's internal failure must not end the run
             result.error = traceback.format_exc()
-            result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
+            result.findings.append(
+                tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")
+            )
             return result
         regenerated = module.bytes
         lost = lost_final_newline(data, regenerated)
@@ -212,11 +246,19 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
             ctx.findings.append(tool_finding(display, "MM905", settings, reason, line, count=count))
     if result.new is not None and not compiles_as_well(data, result.new):
         result.new = None
-        ctx.findings.append(tool_finding(
-            display, "MM903", settings,
-            "the rewritten file would not compile, so it was left unchanged", 1, 1,
-        ))
-    result.findings = sorted(ctx.findings + unused_suppressions(ctx), key=lambda f: (f.line, f.column, f.code))
+        ctx.findings.append(
+            tool_finding(
+                display,
+                "MM903",
+                settings,
+                "the rewritten file would not compile, so it was left unchanged",
+                1,
+                1,
+            )
+        )
+    result.findings = sorted(
+        ctx.findings + unused_suppressions(ctx), key=lambda f: (f.line, f.column, f.code)
+    )
     result.anchors = ctx.anchors
     result.rewrites = ctx.rewrites
     result.env_vars = ctx.env_vars
@@ -226,12 +268,14 @@ def migrate_python(data: bytes, display: str, settings: Settings, slicing: str =
 
 def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
     from migrator.python.context import FileContext
-
     from migrator.python.rawhttp import raw_http_lines
 
     return FileContext(
-        settings=settings, path=display, ignores=find_suppressions(data),
-        enabled=code_filter(settings, display), raw_http=raw_http_lines(data, settings),
+        settings=settings,
+        path=display,
+        ignores=find_suppressions(data),
+        enabled=code_filter(settings, display),
+        raw_http=raw_http_lines(data, settings),
     )
 
 
@@ -283,14 +327,22 @@ def migrate_config_file(data: bytes, path: Path, display: str, settings: Setting
     try:
         outcome = migrate_config(data, path, display, kind, settings)
     except UnicodeDecodeError as error:
-        result.findings.append(tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})"))
+        result.findings.append(
+            tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})")
+        )
         return result
     except ParseError as error:
-        result.findings.append(tool_finding(display, "MM901", settings, f"{kind} {error.reason}", error.line, error.column))
+        result.findings.append(
+            tool_finding(
+                display, "MM901", settings, f"{kind} {error.reason}", error.line, error.column
+            )
+        )
         return result
     except Exception as error:  # one file's internal failure must not end the run
         result.error = traceback.format_exc()
-        result.findings.append(tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}"))
+        result.findings.append(
+            tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")
+        )
         return result
     result.new = outcome.new
     result.findings = outcome.findings
@@ -304,7 +356,12 @@ def read_file(path: Path, display: str, settings: Settings) -> tuple[bytes | Non
     try:
         size = path.stat().st_size
         if size > settings.max_file_size:
-            return None, tool_finding(display, "MM902", settings, f"{size:,} bytes is over the {settings.max_file_size:,}-byte limit (max-file-size)")
+            return None, tool_finding(
+                display,
+                "MM902",
+                settings,
+                f"{size:,} bytes is over the {settings.max_file_size:,}-byte limit (max-file-size)",
+            )
         data = path.read_bytes()
     except OSError as error:
         return None, tool_finding(display, "MM902", settings, error.strerror or str(error))
@@ -319,7 +376,9 @@ def is_python_script(data: bytes) -> bool:
     return first.startswith(b"#!") and b"python" in first
 
 
-def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pattern[bytes] | None = None) -> FileResult:
+def process_file(
+    path: Path, display: str, settings: Settings, prefilter: re.Pattern[bytes] | None = None
+) -> FileResult:
     data, problem = read_file(path, display, settings)
     if data is None:
         result = FileResult(path, display)
@@ -349,4 +408,3 @@ def process_file(path: Path, display: str, settings: Settings, prefilter: re.Pat
     result = migrate_python(data, display, settings)
     result.path = path
     return result
-

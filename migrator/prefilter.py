@@ -123,8 +123,10 @@ def _prefixes(items: Any, start: set[str]) -> set[str] | None:
             continue
         if name == "SUBPATTERN" or name == "BRANCH":
             body = arg[-1]
-            branches = body[0][1][1] if name == "SUBPATTERN" and len(body) == 1 and str(body[0][0]) == "BRANCH" else (
-                arg[1] if name == "BRANCH" else [body]
+            branches = (
+                body[0][1][1]
+                if name == "SUBPATTERN" and len(body) == 1 and str(body[0][0]) == "BRANCH"
+                else (arg[1] if name == "BRANCH" else [body])
             )
             extended: set[str] = set()
             for branch in branches:
@@ -162,7 +164,9 @@ def literal_prefixes(pattern: str) -> set[str] | None:
 # Stage one compares in a folded alphabet (digits as 0, letters lower-case), so that
 # `o1`..`o9` or `OPENAI_`/`openai` need one scan each; the fold maps byte to byte, so a
 # position found there is the same position in the file.
-_FOLD = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0000000000abcdefghijklmnopqrstuvwxyz")
+_FOLD = bytes.maketrans(
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"0000000000abcdefghijklmnopqrstuvwxyz"
+)
 
 
 def minimal_anchors(words: set[bytes]) -> list[bytes]:
@@ -192,7 +196,9 @@ class Prefilter:
         listed = [re.escape(i.encode()) for i in ids]
         ids_or_shapes = b"|".join([*listed, *(s.encode() for s in shapes)])
         keys = [b"(?:" + secret.encode() + b")" for secret in secrets]
-        self.pattern = re.compile(b"|".join([*escaped, _ID_START + rb"(?:" + ids_or_shapes + rb")", *keys]))
+        self.pattern = re.compile(
+            b"|".join([*escaped, _ID_START + rb"(?:" + ids_or_shapes + rb")", *keys])
+        )
         starts: set[str] | None = set(words) | set(ids)
         for shape in (*shapes, *secrets):
             prefixes = literal_prefixes(shape)

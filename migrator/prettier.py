@@ -39,7 +39,9 @@ def print_width(root: Path) -> int | None:
     package = root / "package.json"
     if not candidates and package.is_file():
         try:
-            candidates.append((json.loads(package.read_text(encoding="utf-8")) or {}).get("prettier"))
+            candidates.append(
+                (json.loads(package.read_text(encoding="utf-8")) or {}).get("prettier")
+            )
         except (OSError, UnicodeDecodeError, ValueError, AttributeError):
             return None
     for config in candidates:

@@ -22,8 +22,9 @@ from migrator.progress import progress, wanted
 from migrator.settings import Settings
 
 
-def run(paths: Sequence[Path], settings: Settings, jobs: int | None = None,
-        use_cache: bool = True) -> Iterator[Any]:
+def run(
+    paths: Sequence[Path], settings: Settings, jobs: int | None = None, use_cache: bool = True
+) -> Iterator[Any]:
     """FileResult per discovered file, in discovery order."""
     from migrator.pipeline import FileResult, read_file
 

@@ -84,7 +84,9 @@ def read_tool_table(path: Path) -> dict[str, Any]:
     except (TOMLKitError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     table = document.get("tool", {}).get(TABLE, {})
-    return _expect(table.unwrap() if hasattr(table, "unwrap") else table, dict, f"[tool.{TABLE}]", path)
+    return _expect(
+        table.unwrap() if hasattr(table, "unwrap") else table, dict, f"[tool.{TABLE}]", path
+    )
 
 
 def formatter_line_length(path: Path) -> int | None:
@@ -114,13 +116,25 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     where = path or Path("<config>")
     catalog = load_catalog()
     known = {
-        "preset", "env", "models", "model-env", "exclude", "per-file-ignores",
-        "select", "ignore", "fail-on", "max-file-size", "secret-patterns", "line-length",
+        "preset",
+        "env",
+        "models",
+        "model-env",
+        "exclude",
+        "per-file-ignores",
+        "select",
+        "ignore",
+        "fail-on",
+        "max-file-size",
+        "secret-patterns",
+        "line-length",
         "frameworks",
     }
     for key in table:
         if key not in known:
-            raise ConfigError(f"{where}: unknown key tool.{TABLE}.{key} (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{where}: unknown key tool.{TABLE}.{key} (known: {', '.join(sorted(known))})"
+            )
 
     preset = _expect(table.get("preset", "mistral"), str, "preset", where)
     presets = catalog.connection.presets
@@ -129,9 +143,13 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     env = _expect(table.get("env", {}), dict, "env", where)
     for key in env:
         if key not in ("api-key", "base-url"):
-            raise ConfigError(f"{where}: unknown key tool.{TABLE}.env.{key} (known: api-key, base-url)")
+            raise ConfigError(
+                f"{where}: unknown key tool.{TABLE}.env.{key} (known: api-key, base-url)"
+            )
     api_key_env = _expect(env.get("api-key", presets[preset]["api_key"]), str, "env.api-key", where)
-    base_url_env = _expect(env.get("base-url", presets[preset]["base_url"]), str, "env.base-url", where)
+    base_url_env = _expect(
+        env.get("base-url", presets[preset]["base_url"]), str, "env.base-url", where
+    )
 
     overrides = _expect(table.get("models", {}), dict, "models", where)
     for openai_id, value in overrides.items():
@@ -139,7 +157,9 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         if isinstance(value, dict):
             for key in value:
                 if key not in ("mistral", "env", "review", "note"):
-                    raise ConfigError(f"{where}: unknown key tool.{TABLE}.models.{openai_id!r}.{key}")
+                    raise ConfigError(
+                        f"{where}: unknown key tool.{TABLE}.models.{openai_id!r}.{key}"
+                    )
     model_env = _expect(table.get("model-env", {}), dict, "model-env", where)
     for mistral_id, name in model_env.items():
         _expect(name, str, f"model-env.{mistral_id!r}", where)
@@ -147,19 +167,24 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
     per_file = _expect(table.get("per-file-ignores", {}), dict, "per-file-ignores", where)
     fail_on = _expect(table.get("fail-on", "warning"), str, "fail-on", where)
     if fail_on not in SEVERITIES:
-        raise ConfigError(f"{where}: fail-on must be one of {', '.join(SEVERITIES)}, got {fail_on!r}")
+        raise ConfigError(
+            f"{where}: fail-on must be one of {', '.join(SEVERITIES)}, got {fail_on!r}"
+        )
     max_size = _expect(table.get("max-file-size", 2_000_000), int, "max-file-size", where)
     secret_patterns = _string_list(table.get("secret-patterns", []), "secret-patterns", where)
     for pattern in secret_patterns:
         try:
             re.compile(pattern)
         except re.error as error:
-            raise ConfigError(f"{where}: secret-patterns: {pattern!r} is not a valid regex ({error})") from None
+            raise ConfigError(
+                f"{where}: secret-patterns: {pattern!r} is not a valid regex ({error})"
+            ) from None
 
     extra_frameworks = _expect(table.get("frameworks", {}), dict, "frameworks", where)
     try:
-        frameworks = load_frameworks(catalog.frameworks, extra_frameworks, f"tool.{TABLE}.frameworks",
-                                     set(catalog.rules))
+        frameworks = load_frameworks(
+            catalog.frameworks, extra_frameworks, f"tool.{TABLE}.frameworks", set(catalog.rules)
+        )
     except FrameworkError as error:
         raise ConfigError(f"{where}: {error}") from None
 
@@ -185,10 +210,15 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         max_file_size=max_size,
         line_length=_expect(
             table.get("line-length", (formatter_line_length(path) if path else None) or 88),
-            int, "line-length", where,
+            int,
+            "line-length",
+            where,
         ),
         js_line_length=_expect(
-            table.get("line-length", print_width(root) or DEFAULT_WIDTH), int, "line-length", where,
+            table.get("line-length", print_width(root) or DEFAULT_WIDTH),
+            int,
+            "line-length",
+            where,
         ),
         secret_patterns=secret_patterns,
     )

@@ -46,7 +46,7 @@ def _comments(source: bytes) -> Iterator[tuple[int, int, str]]:
         text = source.decode("utf-8", errors="replace")
         for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
             if "#" in line:
-                yield number, line.index("#"), line[line.index("#"):]
+                yield number, line.index("#"), line[line.index("#") :]
 
 
 def find_suppressions(source: bytes) -> dict[int, Suppression]:
@@ -108,5 +108,7 @@ def line_ignores(source: bytes) -> dict[int, set[str] | None]:
         match = _COMMENT.search(line)
         if match:
             codes = match.group("codes")
-            found[number] = {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else None
+            found[number] = (
+                {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else None
+            )
     return found

@@ -54,7 +54,7 @@ class deferred_interrupts:
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __enter__(self) -> "deferred_interrupts":
+    def __enter__(self) -> deferred_interrupts:
         self.pending: int | None = None
         self.previous = {}
         if threading.current_thread() is threading.main_thread():

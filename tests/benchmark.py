@@ -57,10 +57,38 @@ else:
             pass
 """
 
-NOUNS = ["order", "invoice", "customer", "ticket", "report", "session", "account", "payment",
-         "shipment", "profile", "message", "document", "schedule", "record", "item", "batch"]
-VERBS = ["load", "parse", "render", "validate", "collect", "merge", "filter", "export",
-         "summarise", "normalise", "resolve", "archive"]
+NOUNS = [
+    "order",
+    "invoice",
+    "customer",
+    "ticket",
+    "report",
+    "session",
+    "account",
+    "payment",
+    "shipment",
+    "profile",
+    "message",
+    "document",
+    "schedule",
+    "record",
+    "item",
+    "batch",
+]
+VERBS = [
+    "load",
+    "parse",
+    "render",
+    "validate",
+    "collect",
+    "merge",
+    "filter",
+    "export",
+    "summarise",
+    "normalise",
+    "resolve",
+    "archive",
+]
 
 
 def block(rng: random.Random) -> str:
@@ -118,7 +146,7 @@ from dataclasses import dataclass, field
 from typing import Any
 '''
 
-CLIENT = '''
+CLIENT = """
 import os
 
 from openai import OpenAI
@@ -139,9 +167,9 @@ def ask(question: str) -> str:
 def embed(texts: list[str]) -> list[list[float]]:
     result = client.embeddings.create(model="text-embedding-3-small", input=texts)
     return [item.embedding for item in result.data]
-'''
+"""
 
-SETTINGS = '''
+SETTINGS = """
 import os
 
 logger = logging.getLogger(__name__)
@@ -150,11 +178,11 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 CHAT_MODEL = os.getenv("OPENAI_MODEL", "{model}")
 FAST_MODEL = "gpt-4o-mini"
 API_KEY = os.environ.get("OPENAI_API_KEY", "")
-'''
+"""
 
-PLAIN = '''
+PLAIN = """
 logger = logging.getLogger(__name__)
-'''
+"""
 
 
 def make_file(rng: random.Random, size: int, kind: str) -> str:
@@ -185,19 +213,28 @@ def build_repo(target: Path, files: int, share: float, size: int, seed: int) -> 
 
 
 def measure(command: list[str], cwd: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=1800)
     parser.add_argument("--openai-share", type=float, default=0.33)
     parser.add_argument("--size", type=int, default=16_700, help="mean bytes per file")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--skip-no-cache", action="store_true", help="leave out the second cold run")
+    parser.add_argument(
+        "--skip-no-cache", action="store_true", help="leave out the second cold run"
+    )
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
     args = parser.parse_args()
 
@@ -207,8 +244,10 @@ def main() -> None:
         using = build_repo(target, args.files, args.openai_share, args.size, args.seed)
         total = sum(p.stat().st_size for p in (target / "src").rglob("*.py"))
         using_bytes = sum(p.stat().st_size for p in using)
-        print(f"repository: {args.files} files, {total / 1e6:.1f} MB; {len(using)} use OpenAI "
-              f"({using_bytes / 1e6:.1f} MB); jobs={args.jobs}; {os.cpu_count()} cores")
+        print(
+            f"repository: {args.files} files, {total / 1e6:.1f} MB; {len(using)} use OpenAI "
+            f"({using_bytes / 1e6:.1f} MB); jobs={args.jobs}; {os.cpu_count()} cores"
+        )
         cli = [sys.executable, "-m", "migrator"]
         jobs = ["--jobs", str(args.jobs)]
         shutil.rmtree(target / ".mistral_migrate_cache", ignore_errors=True)
@@ -218,8 +257,14 @@ def main() -> None:
             ("diff (warm)", measure([*cli, "diff", *jobs, "."], target), args.files, total),
         ]
         if not args.skip_no_cache:
-            rows.append(("check --no-cache", measure([*cli, "check", *jobs, "--no-cache", "."], target),
-                         args.files, total))
+            rows.append(
+                (
+                    "check --no-cache",
+                    measure([*cli, "check", *jobs, "--no-cache", "."], target),
+                    args.files,
+                    total,
+                )
+            )
         bare = None
         if using:
             listing = target / "using.txt"
@@ -229,8 +274,10 @@ def main() -> None:
         print(f"{'run':28} {'wall s':>7} {'files/s':>9} {'MB/s':>7} {'peak MB':>8} {'vs bare':>8}")
         for name, figures, count, size in rows:
             ratio = f"{figures['wall'] / bare['wall']:.2f}x" if bare else "-"
-            print(f"{name:28} {figures['wall']:7.2f} {count / figures['wall']:9.0f} "
-                  f"{size / 1e6 / figures['wall']:7.1f} {figures['rss_kb'] / 1024:8.0f} {ratio:>8}")
+            print(
+                f"{name:28} {figures['wall']:7.2f} {count / figures['wall']:9.0f} "
+                f"{size / 1e6 / figures['wall']:7.1f} {figures['rss_kb'] / 1024:8.0f} {ratio:>8}"
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(target, ignore_errors=True)

@@ -42,7 +42,7 @@ else:
             pass
 """
 
-CLIENT = '''import OpenAI from "openai";
+CLIENT = """import OpenAI from "openai";
 
 export const client = new OpenAI({{ apiKey: process.env.OPENAI_API_KEY }});
 
@@ -54,9 +54,9 @@ export async function ask(question: string): Promise<string> {{
   }});
   return reply.choices[0].message.content ?? "";
 }}
-'''
+"""
 
-BLOCK = '''
+BLOCK = """
 export interface {name}Record {{
   id: string;
   total: number;
@@ -72,7 +72,7 @@ export function summarize{name}s(items: {name}Record[], limit = {limit}): Map<st
   }}
   return totals;
 }}
-'''
+"""
 
 NAMES = ["Order", "Invoice", "Customer", "Ticket", "Report", "Session", "Account", "Payment"]
 
@@ -95,7 +95,9 @@ def build(target: Path, files: int, share: float, size: int, seed: int) -> list[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=1500)
     parser.add_argument("--openai-share", type=float, default=0.33)
     parser.add_argument("--size", type=int, default=8000, help="mean bytes per file")
@@ -106,21 +108,29 @@ def main() -> None:
     try:
         using = build(target, args.files, args.openai_share, args.size, args.seed)
         total = sum(p.stat().st_size for p in (target / "src").rglob("*.ts"))
-        print(f"repository: {args.files} TypeScript files, {total / 1e6:.1f} MB; {len(using)} use OpenAI; "
-              f"jobs={args.jobs}; {os.cpu_count()} cores")
+        print(
+            f"repository: {args.files} TypeScript files, {total / 1e6:.1f} MB; {len(using)} use OpenAI; "
+            f"jobs={args.jobs}; {os.cpu_count()} cores"
+        )
         cli = [sys.executable, "-m", "migrator", "check", "--jobs", str(args.jobs)]
         listing = target / "using.txt"
         listing.write_text("\n".join(str(p) for p in using))
         rows = [
             ("check (cold)", measure([*cli, "."], target), args.files),
             ("check (warm)", measure([*cli, "."], target), args.files),
-            ("bare tree-sitter parse", measure([sys.executable, "-c", BARE_PARSE, str(args.jobs), str(listing)], target), len(using)),
+            (
+                "bare tree-sitter parse",
+                measure([sys.executable, "-c", BARE_PARSE, str(args.jobs), str(listing)], target),
+                len(using),
+            ),
         ]
         bare = rows[-1][1]["wall"]
         print(f"{'run':26} {'wall s':>7} {'files/s':>9} {'peak MB':>8} {'vs bare':>8}")
         for name, figures, count in rows:
-            print(f"{name:26} {figures['wall']:7.2f} {count / figures['wall']:9.0f} "
-                  f"{figures['rss_kb'] / 1024:8.0f} {figures['wall'] / bare:7.2f}x")
+            print(
+                f"{name:26} {figures['wall']:7.2f} {count / figures['wall']:9.0f} "
+                f"{figures['rss_kb'] / 1024:8.0f} {figures['wall'] / bare:7.2f}x"
+            )
     finally:
         shutil.rmtree(target, ignore_errors=True)
 

@@ -78,7 +78,9 @@ def test_without_annotate_no_comment(scratch: Path) -> None:
 
 def test_keeps_crlf_and_annotates_unchanged_files(scratch: Path) -> None:
     target = scratch / "route.py"
-    target.write_bytes(b'def pick(model):\r\n    if model in ("gpt-4o", "o1"):\r\n        return 1\r\n    return 0\r\n')
+    target.write_bytes(
+        b'def pick(model):\r\n    if model in ("gpt-4o", "o1"):\r\n        return 1\r\n    return 0\r\n'
+    )
     invoke(["fix", "--annotate", "route.py"], scratch)
     data = target.read_bytes()
     assert data.startswith(b"def pick(model):\r\n    # TODO(mistral-migrate): MM206 ")
@@ -103,7 +105,9 @@ def test_a_suppressed_site_is_not_annotated(scratch: Path) -> None:
 
 def test_annotates_the_right_statement_when_neighbours_are_rewritten(scratch: Path) -> None:
     target = scratch / "routes.py"
-    target.write_text('from openai import OpenAI\n\nclient = OpenAI()\nROUTES = {"gpt-4o": OpenAI()}\n')
+    target.write_text(
+        'from openai import OpenAI\n\nclient = OpenAI()\nROUTES = {"gpt-4o": OpenAI()}\n'
+    )
     invoke(["fix", "--annotate", "routes.py"], scratch)
     lines = target.read_text().splitlines()
     todo = next(i for i, line in enumerate(lines) if "TODO(mistral-migrate): MM206" in line)

@@ -4,6 +4,7 @@ rule, these included, run in tests/test_rule_examples.py)."""
 from __future__ import annotations
 
 from conftest import ROOT
+
 from migrator.callrules import load_call_rules
 from migrator.catalog import load_catalog, read_toml
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import invoke
+
 from migrator.catalog import load_catalog
 
 KEY = "sk-proj-Qx7Lm2Rk9Vb4Nc8Tz1Wy5Hd3"
@@ -20,7 +20,8 @@ def test_bom_crlf_and_missing_final_newline_are_kept(scratch: Path) -> None:
     invoke(["fix", ".env.example"], scratch)
     after = (scratch / ".env.example").read_bytes()
     assert after == before.replace(b"OPENAI_BASE_URL", b"MISTRAL_BASE_URL").replace(
-        b"https://api.openai.com/v1", b"https://api.mistral.ai/v1")
+        b"https://api.openai.com/v1", b"https://api.mistral.ai/v1"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -46,7 +47,10 @@ def test_config_findings_sit_beside_python_findings(scratch: Path) -> None:
     (scratch / "app.py").write_text('MODEL = "gpt-4o"\n')
     (scratch / ".env.example").write_text("OPENAI_MODEL=gpt-4o\n")
     records = json.loads(invoke(["check", "--format", "json", "."], scratch).stdout)
-    assert {(r["path"], r["code"]) for r in records} >= {("app.py", "MM201"), (".env.example", "MM502")}
+    assert {(r["path"], r["code"]) for r in records} >= {
+        ("app.py", "MM201"),
+        (".env.example", "MM502"),
+    }
 
 
 def test_lock_files_manifests_and_ignored_env_are_not_read(scratch: Path) -> None:
@@ -60,8 +64,12 @@ def test_lock_files_manifests_and_ignored_env_are_not_read(scratch: Path) -> Non
     outcome = invoke(["check", "--format", "json", "."], scratch)
     assert json.loads(outcome.stdout) == [] and outcome.exit_code == 0
     # named explicitly (as pre-commit does), a lock file is still skipped, a .env is read
-    assert json.loads(invoke(["check", "--format", "json", "package-lock.json"], scratch).stdout) == []
-    codes = {r["code"] for r in json.loads(invoke(["check", "--format", "json", ".env"], scratch).stdout)}
+    assert (
+        json.loads(invoke(["check", "--format", "json", "package-lock.json"], scratch).stdout) == []
+    )
+    codes = {
+        r["code"] for r in json.loads(invoke(["check", "--format", "json", ".env"], scratch).stdout)
+    }
     assert codes == {"MM504", "MM508"}
 
 
@@ -73,11 +81,17 @@ def test_bad_secret_pattern_is_a_config_error(scratch: Path) -> None:
 
 def _examples() -> list[tuple[str, int, dict[str, str]]]:
     rules = load_catalog().rules
-    return [(code, i, dict(ex)) for code, rule in rules.items() if code.startswith("MM5")
-            for i, ex in enumerate(rule.examples)]
+    return [
+        (code, i, dict(ex))
+        for code, rule in rules.items()
+        if code.startswith("MM5")
+        for i, ex in enumerate(rule.examples)
+    ]
 
 
-@pytest.mark.parametrize("code,index,example", _examples(), ids=lambda v: str(v) if isinstance(v, (str, int)) else "")
+@pytest.mark.parametrize(
+    "code,index,example", _examples(), ids=lambda v: str(v) if isinstance(v, (str, int)) else ""
+)
 def test_catalog_example(code: str, index: int, example: dict[str, str], scratch: Path) -> None:
     if "config" in example:
         (scratch / "pyproject.toml").write_text(f"[tool.mistral-migrate]\n{example['config']}\n")
@@ -85,7 +99,9 @@ def test_catalog_example(code: str, index: int, example: dict[str, str], scratch
     target = scratch / name
     source = example.get("flagged") or example.get("not_flagged") or example["before"]
     target.write_text(source.lstrip("\n"))
-    records = json.loads(invoke(["check", "--format", "json", "--fail-on", "info", name], scratch).stdout)
+    records = json.loads(
+        invoke(["check", "--format", "json", "--fail-on", "info", name], scratch).stdout
+    )
     codes = {r["code"] for r in records}
     if "flagged" in example or "before" in example:
         assert code in codes

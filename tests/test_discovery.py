@@ -22,14 +22,33 @@ def found(root: Path, exclude: tuple[str, ...] = (), project_root: Path | None =
 
 
 def test_walk_is_sorted_and_skips_default_excludes(tmp_path: Path) -> None:
-    touch(tmp_path, "b.py", "a.py", "pkg/c.pyi", "notes.txt", ".venv/lib/x.py", "node_modules/y.py",
-          "build/z.py", "pkg/__pycache__/w.py", "thing.egg-info/v.py", ".mistral_migrate_cache/u.py")
+    touch(
+        tmp_path,
+        "b.py",
+        "a.py",
+        "pkg/c.pyi",
+        "notes.txt",
+        ".venv/lib/x.py",
+        "node_modules/y.py",
+        "build/z.py",
+        "pkg/__pycache__/w.py",
+        "thing.egg-info/v.py",
+        ".mistral_migrate_cache/u.py",
+    )
     assert found(tmp_path) == ["a.py", "b.py", "pkg/c.pyi"]
 
 
 def test_gitignore_nested_and_negation(tmp_path: Path) -> None:
-    touch(tmp_path, "keep.py", "gen_a.py", "gen_keep.py", "sub/gen_b.py", "sub/local.py",
-          "sub/deep/x.py", "sub/again.py")
+    touch(
+        tmp_path,
+        "keep.py",
+        "gen_a.py",
+        "gen_keep.py",
+        "sub/gen_b.py",
+        "sub/local.py",
+        "sub/deep/x.py",
+        "sub/again.py",
+    )
     (tmp_path / ".gitignore").write_text("gen_*.py\n!gen_keep.py\nagain.py\n")
     # a nested file re-includes what its parent ignores, and ignores more of its own
     (tmp_path / "sub" / ".gitignore").write_text("!again.py\nlocal.py\ndeep/\n")
@@ -58,12 +77,12 @@ def test_symlinks(tmp_path: Path) -> None:
     touch(outside, "secret.py")
     touch(repo, "real.py", "pkg/mod.py", "hidden/target.py")
     (repo / ".gitignore").write_text("hidden/\n")
-    (repo / "out_link.py").symlink_to(outside / "secret.py")        # leaves the tree: skipped
+    (repo / "out_link.py").symlink_to(outside / "secret.py")  # leaves the tree: skipped
     (repo / "in_link.py").symlink_to(repo / "hidden" / "target.py")  # in the tree: kept
-    (repo / "dup_link.py").symlink_to(repo / "real.py")             # same as a walked file
-    (repo / "dangling.py").symlink_to(repo / "missing.py")          # dangles: skipped
-    (repo / "pkg" / "loop").symlink_to(repo)                        # folder loop: not entered
-    (repo / "outdir").symlink_to(outside)                           # folder outside: not entered
+    (repo / "dup_link.py").symlink_to(repo / "real.py")  # same as a walked file
+    (repo / "dangling.py").symlink_to(repo / "missing.py")  # dangles: skipped
+    (repo / "pkg" / "loop").symlink_to(repo)  # folder loop: not entered
+    (repo / "outdir").symlink_to(outside)  # folder outside: not entered
     assert found(repo) == ["in_link.py", "pkg/mod.py", "real.py"]
 
 
@@ -77,9 +96,30 @@ def test_named_files_are_always_read(tmp_path: Path) -> None:
 
 
 def test_javascript_and_typescript_sources_but_not_bundles(tmp_path: Path) -> None:
-    touch(tmp_path, "app/route.ts", "app/page.tsx", "lib/a.js", "lib/b.mjs", "lib/c.cjs", "ui/d.jsx",
-          "lib/e.mts", "lib/f.cts", "public/vendor.min.js", "dist/app.js", "node_modules/openai/index.js",
-          "types/env.d.ts", "types/api.d.mts",
-          ".next/server/app.js")
-    assert found(tmp_path) == ["app/page.tsx", "app/route.ts", "lib/a.js", "lib/b.mjs", "lib/c.cjs",
-                               "lib/e.mts", "lib/f.cts", "ui/d.jsx"]
+    touch(
+        tmp_path,
+        "app/route.ts",
+        "app/page.tsx",
+        "lib/a.js",
+        "lib/b.mjs",
+        "lib/c.cjs",
+        "ui/d.jsx",
+        "lib/e.mts",
+        "lib/f.cts",
+        "public/vendor.min.js",
+        "dist/app.js",
+        "node_modules/openai/index.js",
+        "types/env.d.ts",
+        "types/api.d.mts",
+        ".next/server/app.js",
+    )
+    assert found(tmp_path) == [
+        "app/page.tsx",
+        "app/route.ts",
+        "lib/a.js",
+        "lib/b.mjs",
+        "lib/c.cjs",
+        "lib/e.mts",
+        "lib/f.cts",
+        "ui/d.jsx",
+    ]

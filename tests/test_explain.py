@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import invoke
+
 from migrator.catalog import load_catalog
 
 
@@ -22,7 +23,14 @@ def test_explain_prints_the_ruff_style_sections(scratch: Path) -> None:
     assert outcome.exit_code == 0
     out = outcome.stdout
     assert out.startswith("# MM201: hard-coded-openai-model\n\nSeverity: warning. Fix: available")
-    sections = ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## References"]
+    sections = [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+        "## References",
+    ]
     positions = [out.index(section) for section in sections]
     assert positions == sorted(positions)
     assert '```python\nclient.chat.completions.create(model="gpt-4o", messages=msgs)\n```' in out

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import invoke
 
-APP = '''from openai import OpenAI
+APP = """from openai import OpenAI
 
 client = OpenAI()
 MODEL = "gpt-4o"
@@ -21,7 +20,7 @@ def budget(model):
     if model == "gpt-4o":
         return 4096
     return 1024
-'''
+"""
 
 
 def codes(folder: Path, *args: str) -> list[str]:
@@ -41,35 +40,48 @@ def test_everything_by_default(app: Path) -> None:
     assert codes(app) == ["MM103", "MM105", "MM201", "MM206"]
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--select", "MM2"], ["MM201", "MM206"]),
-    (["--select", "MM103,MM206"], ["MM103", "MM206"]),
-    (["--ignore", "MM2"], ["MM103", "MM105"]),
-    (["--ignore", "MM105, MM201"], ["MM103", "MM206"]),
-    (["--select", "MM2", "--ignore", "MM206"], ["MM201"]),
-])
-def test_select_and_ignore_by_code_or_prefix(app: Path, args: list[str], expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--select", "MM2"], ["MM201", "MM206"]),
+        (["--select", "MM103,MM206"], ["MM103", "MM206"]),
+        (["--ignore", "MM2"], ["MM103", "MM105"]),
+        (["--ignore", "MM105, MM201"], ["MM103", "MM206"]),
+        (["--select", "MM2", "--ignore", "MM206"], ["MM201"]),
+    ],
+)
+def test_select_and_ignore_by_code_or_prefix(
+    app: Path, args: list[str], expected: list[str]
+) -> None:
     assert codes(app, *args) == expected
 
 
 def test_config_select_and_ignore(app: Path) -> None:
-    (app / "pyproject.toml").write_text('[tool.mistral-migrate]\nselect = ["MM1"]\nignore = ["MM105"]\n')
+    (app / "pyproject.toml").write_text(
+        '[tool.mistral-migrate]\nselect = ["MM1"]\nignore = ["MM105"]\n'
+    )
     assert codes(app) == ["MM103"]
 
 
 def test_per_file_ignores(app: Path) -> None:
     assert codes(app, "tests") == ["MM201"]
-    (app / "pyproject.toml").write_text('[tool.mistral-migrate.per-file-ignores]\n"tests/**" = ["MM2"]\n')
+    (app / "pyproject.toml").write_text(
+        '[tool.mistral-migrate.per-file-ignores]\n"tests/**" = ["MM2"]\n'
+    )
     assert codes(app, "tests") == []
     assert codes(app, "app.py") == ["MM103", "MM105", "MM201", "MM206"]
 
 
 def test_per_file_ignores_by_exact_name(app: Path) -> None:
-    (app / "pyproject.toml").write_text('[tool.mistral-migrate.per-file-ignores]\n"app.py" = ["MM105", "MM206"]\n')
+    (app / "pyproject.toml").write_text(
+        '[tool.mistral-migrate.per-file-ignores]\n"app.py" = ["MM105", "MM206"]\n'
+    )
     assert codes(app, "app.py") == ["MM103", "MM201"]
 
 
-@pytest.mark.parametrize(("fail_on", "exit_code"), [(None, 1), ("error", 0), ("warning", 1), ("info", 1)])
+@pytest.mark.parametrize(
+    ("fail_on", "exit_code"), [(None, 1), ("error", 0), ("warning", 1), ("info", 1)]
+)
 def test_fail_on_threshold(scratch: Path, fail_on: str | None, exit_code: int) -> None:
     (scratch / "warn.py").write_text('MODEL = "gpt-4o"\n')
     args = ["check", "warn.py"] + (["--fail-on", fail_on] if fail_on else [])
@@ -77,7 +89,9 @@ def test_fail_on_threshold(scratch: Path, fail_on: str | None, exit_code: int) -
 
 
 def test_fail_on_default_is_warning_and_config_can_change_it(scratch: Path) -> None:
-    (scratch / "info.py").write_text('from openai import OpenAI\n\nlocal = OpenAI(base_url="http://localhost:1/v1", api_key="x")\n')
+    (scratch / "info.py").write_text(
+        'from openai import OpenAI\n\nlocal = OpenAI(base_url="http://localhost:1/v1", api_key="x")\n'
+    )
     assert invoke(["check", "info.py"], scratch).exit_code == 0
     assert invoke(["check", "--fail-on", "info", "info.py"], scratch).exit_code == 1
     (scratch / "pyproject.toml").write_text('[tool.mistral-migrate]\nfail-on = "info"\n')
@@ -86,24 +100,47 @@ def test_fail_on_default_is_warning_and_config_can_change_it(scratch: Path) -> N
 
 def test_unused_suppressions_are_reported(scratch: Path) -> None:
     (scratch / "s.py").write_text(
-        'import openai\n'
-        'TIMEOUT = 30  # mistral-migrate: ignore[MM201]\n'
+        "import openai\n"
+        "TIMEOUT = 30  # mistral-migrate: ignore[MM201]\n"
         'MODEL = "gpt-4o"  # mistral-migrate: ignore[MM201, MM101]\n'
         'PINNED = "gpt-4o"  # mistral-migrate: ignore\n'
-        'SPARE = 1  # mistral-migrate: ignore\n'
+        "SPARE = 1  # mistral-migrate: ignore\n"
         'DOC = "quote: # mistral-migrate: ignore[MM201]"\n'
     )
     outcome = invoke(["check", "--format", "json", "--fail-on", "info", "s.py"], scratch)
-    records = [(r["line"], r["column"], r["code"], r["severity"], r["message"]) for r in json.loads(outcome.stdout)]
+    records = [
+        (r["line"], r["column"], r["code"], r["severity"], r["message"])
+        for r in json.loads(outcome.stdout)
+    ]
     assert records == [
-        (2, 15, "MM904", "info", "`# mistral-migrate: ignore[MM201]` silences nothing here: remove it (or fix the codes it names)"),
-        (3, 19, "MM904", "info", "`# mistral-migrate: ignore[MM101]` silences nothing here: remove it (or fix the codes it names)"),
-        (5, 12, "MM904", "info", "`# mistral-migrate: ignore` silences nothing here: remove it (or fix the codes it names)"),
+        (
+            2,
+            15,
+            "MM904",
+            "info",
+            "`# mistral-migrate: ignore[MM201]` silences nothing here: remove it (or fix the codes it names)",
+        ),
+        (
+            3,
+            19,
+            "MM904",
+            "info",
+            "`# mistral-migrate: ignore[MM101]` silences nothing here: remove it (or fix the codes it names)",
+        ),
+        (
+            5,
+            12,
+            "MM904",
+            "info",
+            "`# mistral-migrate: ignore` silences nothing here: remove it (or fix the codes it names)",
+        ),
     ]
 
 
 def test_unused_suppression_respects_select_and_ignore(scratch: Path) -> None:
-    (scratch / "s.py").write_text('import openai\nMODEL = "gpt-4o"  # mistral-migrate: ignore[MM201, MM101]\n')
+    (scratch / "s.py").write_text(
+        'import openai\nMODEL = "gpt-4o"  # mistral-migrate: ignore[MM201, MM101]\n'
+    )
     assert codes(scratch, "--select", "MM2,MM9", "s.py") == []
     assert codes(scratch, "--ignore", "MM904", "s.py") == []
     assert codes(scratch, "--select", "MM201", "s.py") == []
@@ -111,10 +148,10 @@ def test_unused_suppression_respects_select_and_ignore(scratch: Path) -> None:
 
 def test_suppression_on_first_line_of_a_multiline_call_is_used(scratch: Path) -> None:
     (scratch / "s.py").write_text(
-        'def ask(client):\n'
-        '    return client.chat.completions.create(  # mistral-migrate: ignore[MM201]\n'
+        "def ask(client):\n"
+        "    return client.chat.completions.create(  # mistral-migrate: ignore[MM201]\n"
         '        model="gpt-4o",\n'
-        '        messages=[],\n'
-        '    )\n'
+        "        messages=[],\n"
+        "    )\n"
     )
     assert codes(scratch, "s.py") == []

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import invoke
+
 from migrator.findings import Finding
 from migrator.report.github import annotation, escape_data, escape_property
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 KEY = "sk-proj-Zq8Lw3Nv6Tb1Xc9Rm4Ks7Hd2Io0"
 APP = f'''from openai import OpenAI
 
@@ -28,7 +30,17 @@ def budget(model):
         return 4096
     return 1024
 '''
-FIELDS = {"path", "line", "column", "end_line", "end_column", "code", "severity", "message", "fixable"}
+FIELDS = {
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "severity",
+    "message",
+    "fixable",
+}
 
 
 @pytest.fixture
@@ -50,10 +62,16 @@ def test_json_is_a_list_of_finding_records(app: Path) -> None:
     assert all(set(record) == FIELDS for record in records)
     by_code = {r["code"]: r for r in records}
     assert by_code["MM102"] == {
-        "path": "app/main.py", "line": 3, "column": 25, "end_line": 3, "end_column": 62,
-        "code": "MM102", "severity": "error", "fixable": True,
+        "path": "app/main.py",
+        "line": 3,
+        "column": 25,
+        "end_line": 3,
+        "end_column": 62,
+        "code": "MM102",
+        "severity": "error",
+        "fixable": True,
         "message": "API key sk-...Io0 is committed in the source; now read from MISTRAL_API_KEY. "
-                   "Revoke the key: it is in your history",
+        "Revoke the key: it is in your history",
     }
     assert by_code["MM206"]["line"] == 8 and by_code["MM206"]["fixable"] is False
 
@@ -119,7 +137,7 @@ def test_text_groups_by_file_with_source_and_summary(app: Path) -> None:
     assert code == 1
     assert out.startswith("app/main.py (3 findings)\n")
     assert "  8:17 MM206 warning: OpenAI model gpt-4o used as a comparison" in out
-    assert "        8 |     if model == \"gpt-4o\":" in out
+    assert '        8 |     if model == "gpt-4o":' in out
     assert "  3:25 MM102 error [fixable]: API key sk-...Io0 is committed" in out
     assert "model-id-routing" in out and "Summary" in out
     assert "3 findings in 1 file: 2 fixed by `mistral-migrate fix`, 1 to review by hand" in out
@@ -145,5 +163,9 @@ def test_diff_and_fix_mask_the_key(app: Path) -> None:
     assert KEY in invoke(["diff", "--show-secrets", "app"], app).stdout
     fixed = invoke(["fix", "--annotate", "app"], app)
     assert KEY not in fixed.stdout + fixed.stderr
-    todos = [line for line in (app / "app" / "main.py").read_text().splitlines() if "TODO(mistral-migrate)" in line]
+    todos = [
+        line
+        for line in (app / "app" / "main.py").read_text().splitlines()
+        if "TODO(mistral-migrate)" in line
+    ]
     assert todos and not any(KEY in line for line in todos)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import invoke
+
 from migrator.catalog import load_catalog
 from migrator.frameworks import FrameworkError, load_frameworks
 
@@ -25,16 +25,26 @@ def test_shipped_table_loads_with_known_codes() -> None:
     ("entry", "message"),
     [
         ('classes = ["a.B"]\nkind = "magic"', "kind must be one of"),
-        ('classes = ["a.B"]\nmodels = ["m"]', "unknown key tool.mistral-migrate.frameworks.acme.models"),
+        (
+            'classes = ["a.B"]\nmodels = ["m"]',
+            "unknown key tool.mistral-migrate.frameworks.acme.models",
+        ),
         ('kind = "client"', "frameworks.acme.classes is required"),
         ('classes = ["a.B"]\nadd_missing = "yes"', "add_missing must be a bool"),
-        ('classes = ["a.B"]\n[tool.mistral-migrate.frameworks.acme.review.x]\ncode = "MM999"', "unknown rule code 'MM999'"),
-        ('classes = ["a.B"]\n[tool.mistral-migrate.frameworks.acme.require.x]\nvalue = true\nfixx = true', "unknown key"),
+        (
+            'classes = ["a.B"]\n[tool.mistral-migrate.frameworks.acme.review.x]\ncode = "MM999"',
+            "unknown rule code 'MM999'",
+        ),
+        (
+            'classes = ["a.B"]\n[tool.mistral-migrate.frameworks.acme.require.x]\nvalue = true\nfixx = true',
+            "unknown key",
+        ),
     ],
 )
 def test_bad_framework_config_is_exit_2(scratch: Path, entry: str, message: str) -> None:
     (scratch / "pyproject.toml").write_text(
-        f"[project]\nname = 'x'\n\n[tool.mistral-migrate.frameworks.acme]\n{entry}\n", encoding="utf-8"
+        f"[project]\nname = 'x'\n\n[tool.mistral-migrate.frameworks.acme]\n{entry}\n",
+        encoding="utf-8",
     )
     (scratch / "app.py").write_text("import openai\n", encoding="utf-8")
     outcome = invoke(["check", "app.py"], scratch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import invoke
+
 from migrator.settings import load_settings
 
 PYPROJECT = (

@@ -28,14 +28,14 @@ def _prepare(case: Path, scratch: Path) -> Path:
     if (case / "pyproject.toml").exists():
         shutil.copy(case / "pyproject.toml", scratch / "pyproject.toml")
     before = _before(case)
-    target = scratch / ("case" + before.name[len("before"):])
+    target = scratch / ("case" + before.name[len("before") :])
     target.write_bytes(before.read_bytes())
     return target
 
 
 def _expected(case: Path) -> bytes:
     before = _before(case)
-    after = case / ("after" + before.name[len("before"):])
+    after = case / ("after" + before.name[len("before") :])
     return after.read_bytes() if after.exists() else before.read_bytes()
 
 
@@ -85,9 +85,11 @@ def test_node_accepts_after(case: Path, tmp_path: Path) -> None:
     expected = _expected(case)
     if expected == before.read_bytes():
         return
-    target = tmp_path / ("after" + before.name[len("before"):])
+    target = tmp_path / ("after" + before.name[len("before") :])
     target.write_bytes(expected)
-    outcome = subprocess.run([NODE, "--check", str(target)], capture_output=True, text=True, check=False)
+    outcome = subprocess.run(
+        [NODE, "--check", str(target)], capture_output=True, text=True, check=False
+    )
     assert outcome.returncode == 0, outcome.stderr
 
 

@@ -27,7 +27,8 @@ from migrator.settings import build_settings
 SETTINGS = build_settings({}, None, Path.cwd())
 SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx")
 SOURCES = sorted(
-    p for p in [*(FIXTURES / "javascript").rglob("before.*"), *(FIXTURES / "next-app").rglob("*")]
+    p
+    for p in [*(FIXTURES / "javascript").rglob("before.*"), *(FIXTURES / "next-app").rglob("*")]
     if p.suffix in SUFFIXES and p.is_file()
 )
 LINES = [line for p in SOURCES for line in p.read_bytes().splitlines(keepends=True)]
@@ -80,7 +81,7 @@ def test_js_pass_never_fails_and_keeps_what_it_does_not_edit(case: tuple[str, by
         return
     assert first_error(parse(result.new, grammar_of(name)).root_node) is None
     for edit in applied[0].items:
-        replaced = data[edit.start:edit.end]
+        replaced = data[edit.start : edit.end]
         assert not replaced.strip() or OPENAI_TOKEN.search(replaced), (replaced, edit.text)
     again = migrate_javascript(result.new, name, SETTINGS)
     assert again.new is None, "a second fix changed the file"

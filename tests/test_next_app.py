@@ -17,7 +17,9 @@ from conftest import FIXTURES, ROOT, copy_tree, golden, invoke
 from migrator.javascript.syntax import first_error, grammar_of, parse
 
 APP = FIXTURES / "next-app"
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 KEY = "sk-proj-Jx7Lw3Nv6Tb1Xc9Rm4Ks7Hd2Qq0"
 # a non-ASCII character before the findings on line 3: columns count characters
 ROUTE = f'''import OpenAI from "openai";
@@ -52,13 +54,24 @@ def test_next_app_patch_applies_and_equals_fix(tmp_path: Path) -> None:
         (tmp_path / name / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     patch = invoke(["diff", "--show-secrets", "."], tmp_path / "applied").stdout
     (tmp_path / "m.patch").write_text(patch)
-    subprocess.run(["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True)
+    subprocess.run(
+        ["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True
+    )
     invoke(["fix", "."], tmp_path / "fixed")
-    sources = [p for p in sorted((tmp_path / "fixed").rglob("*")) if p.is_file() and not {".git", ".mistral_migrate_cache"} & set(p.parts)]
+    sources = [
+        p
+        for p in sorted((tmp_path / "fixed").rglob("*"))
+        if p.is_file() and not {".git", ".mistral_migrate_cache"} & set(p.parts)
+    ]
     for path in sources:
-        assert path.read_bytes() == (tmp_path / "applied" / path.relative_to(tmp_path / "fixed")).read_bytes(), path
+        assert (
+            path.read_bytes()
+            == (tmp_path / "applied" / path.relative_to(tmp_path / "fixed")).read_bytes()
+        ), path
         if path.suffix in (".ts", ".tsx"):
-            assert first_error(parse(path.read_bytes(), grammar_of(path.name)).root_node) is None, path
+            assert first_error(parse(path.read_bytes(), grammar_of(path.name)).root_node) is None, (
+                path
+            )
 
 
 def test_annotate_writes_js_comments_once(tmp_path: Path) -> None:
@@ -82,13 +95,21 @@ def route(scratch: Path) -> Path:
 
 
 def test_js_findings_in_json_with_character_columns(route: Path) -> None:
-    records = json.loads(invoke(["check", "--format", "json", "--fail-on", "info", "app"], route).stdout)
+    records = json.loads(
+        invoke(["check", "--format", "json", "--fail-on", "info", "app"], route).stdout
+    )
     by_code = {r["code"]: r for r in records}
     assert by_code["MM102"] == {
-        "path": "app/route.ts", "line": 3, "column": 55, "end_line": 3, "end_column": 92,
-        "code": "MM102", "severity": "error", "fixable": True,
+        "path": "app/route.ts",
+        "line": 3,
+        "column": 55,
+        "end_line": 3,
+        "end_column": 92,
+        "code": "MM102",
+        "severity": "error",
+        "fixable": True,
         "message": "API key sk-...Qq0 is committed in the source; now read from MISTRAL_API_KEY. "
-                   "Revoke the key: it is in your history",
+        "Revoke the key: it is in your history",
     }
     assert (by_code["MM307"]["line"], by_code["MM307"]["column"]) == (6, 74)
     assert by_code["MM307"]["message"].startswith("n: 2 asks for 2 choices")
@@ -100,12 +121,18 @@ def test_js_findings_in_sarif_validate_and_point_at_the_spot(route: Path) -> Non
     results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
     region = results["MM201"]["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"]) == (6, 50)
-    assert results["MM201"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/route.ts"
+    assert (
+        results["MM201"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "app/route.ts"
+    )
 
 
 def test_js_findings_as_github_annotations(route: Path) -> None:
     lines = invoke(["check", "--format", "github", "app"], route).stdout.splitlines()
-    assert any(line.startswith("::error file=app/route.ts,line=3,col=55,") and "title=MM102" in line for line in lines)
+    assert any(
+        line.startswith("::error file=app/route.ts,line=3,col=55,") and "title=MM102" in line
+        for line in lines
+    )
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import FIXTURES, golden, invoke
 
 CASES = sorted(p for p in (FIXTURES / "notebooks").iterdir() if p.is_dir())
@@ -45,7 +44,9 @@ def test_fix_is_idempotent(case: Path, scratch: Path) -> None:
     assert invoke(["diff", "case.ipynb"], scratch).exit_code == 0
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (c / "after.ipynb").exists()], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (c / "after.ipynb").exists()], ids=lambda p: p.name
+)
 def test_fixed_notebook_is_valid_and_only_sources_change(case: Path) -> None:
     after = (case / "after.ipynb").read_text(encoding="utf-8")
     before = (case / "before.ipynb").read_text(encoding="utf-8")
@@ -57,7 +58,11 @@ def test_fixed_notebook_is_valid_and_only_sources_change(case: Path) -> None:
         if cell["cell_type"] == "code":
             cell["source"] = None
     assert old == new
-    changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
+    changed = [
+        line
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line[:2] in ("- ", "+ ")
+    ]
     assert changed
     for line in changed:
         text = line[2:]
@@ -94,7 +99,7 @@ def test_sarif_points_into_the_file(scratch: Path) -> None:
     model = next(r for r in results if r["ruleId"] == "MM201")
     region = model["locations"][0]["physicalLocation"]["region"]
     line = raw[region["startLine"] - 1]
-    assert line[region["startColumn"] - 1:].startswith('\\"gpt-4o\\"')
+    assert line[region["startColumn"] - 1 :].startswith('\\"gpt-4o\\"')
     assert model["properties"] == {"cell": 4, "cellLine": 3, "cellColumn": 11}
     assert model["message"]["text"].startswith("cell 4, line 3: ")
 
@@ -109,10 +114,15 @@ def test_invalid_json_is_reported_and_left_alone(scratch: Path) -> None:
 
 def test_notebooks_are_discovered_but_not_checkpoints(scratch: Path) -> None:
     (scratch / "nb").mkdir()
-    shutil.copy(FIXTURES / "notebooks" / "langchain_cross_cell" / "before.ipynb", scratch / "nb" / "rag.ipynb")
+    shutil.copy(
+        FIXTURES / "notebooks" / "langchain_cross_cell" / "before.ipynb",
+        scratch / "nb" / "rag.ipynb",
+    )
     (scratch / ".ipynb_checkpoints").mkdir()
-    shutil.copy(FIXTURES / "notebooks" / "langchain_cross_cell" / "before.ipynb",
-                scratch / ".ipynb_checkpoints" / "rag-checkpoint.ipynb")
+    shutil.copy(
+        FIXTURES / "notebooks" / "langchain_cross_cell" / "before.ipynb",
+        scratch / ".ipynb_checkpoints" / "rag-checkpoint.ipynb",
+    )
     records = json.loads(invoke(["check", "--format", "json", "."], scratch).stdout)
     assert {r["path"] for r in records} == {"nb/rag.ipynb"}
 
@@ -120,13 +130,36 @@ def test_notebooks_are_discovered_but_not_checkpoints(scratch: Path) -> None:
 def test_unprocessed_cells_and_magics_restored_exactly(scratch: Path) -> None:
     notebook = {
         "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-             "source": ["%%writefile app.py\n", "from openai import OpenAI\n", "client = OpenAI()"]},
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-             "source": ["from openai import OpenAI\n", "for m in ['a']:\n", "    !echo {m} \\\n",
-                        "        more\n", "x = %timeit -o OpenAI\n", "OpenAI??\n", "client = OpenAI()\n"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": [
+                    "%%writefile app.py\n",
+                    "from openai import OpenAI\n",
+                    "client = OpenAI()",
+                ],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": [
+                    "from openai import OpenAI\n",
+                    "for m in ['a']:\n",
+                    "    !echo {m} \\\n",
+                    "        more\n",
+                    "x = %timeit -o OpenAI\n",
+                    "OpenAI??\n",
+                    "client = OpenAI()\n",
+                ],
+            },
         ],
-        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     target = scratch / "case.ipynb"
     target.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
@@ -134,7 +167,15 @@ def test_unprocessed_cells_and_magics_restored_exactly(scratch: Path) -> None:
     fixed = json.loads(target.read_text(encoding="utf-8"))
     assert fixed["cells"][0] == notebook["cells"][0]  # %%writefile: not Python, skipped
     source = fixed["cells"][1]["source"]
-    assert source[:8] == ["import os\n", "\n", "from openai import OpenAI\n", "for m in ['a']:\n", "    !echo {m} \\\n",
-                          "        more\n", "x = %timeit -o OpenAI\n", "OpenAI??\n"]
+    assert source[:8] == [
+        "import os\n",
+        "\n",
+        "from openai import OpenAI\n",
+        "for m in ['a']:\n",
+        "    !echo {m} \\\n",
+        "        more\n",
+        "x = %timeit -o OpenAI\n",
+        "OpenAI??\n",
+    ]
     assert source[8].startswith("client = OpenAI(")
     assert target.read_text(encoding="utf-8").endswith("}\n")

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PROJECT_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "migrator", "rules")
@@ -24,15 +23,19 @@ KEY = "sk-proj-Pc4Hk8Wm2Qs6Ty0Ub3Ve7Xf1Jn"
 CLIENT = f'from openai import OpenAI\n\nclient = OpenAI(api_key="{KEY}")\n'
 
 IDENTITY = {
-    "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
 }
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **IDENTITY})
+    subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **IDENTITY}
+    )
 
 
 def commit_all(repo: Path) -> None:
@@ -52,7 +55,9 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         else:
             shutil.copy(source, repo / name)
     commit_all(repo)
@@ -62,15 +67,23 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     values = dict(os.environ)
-    values.update(IDENTITY, PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")), NO_COLOR="1")
+    values.update(
+        IDENTITY, PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")), NO_COLOR="1"
+    )
     values.pop("VIRTUAL_ENV", None)
     return values
 
 
-def try_repo(hook_repo: Path, project: Path, hook: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def try_repo(
+    hook_repo: Path, project: Path, hook: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
@@ -79,7 +92,9 @@ def test_check_hook_fails_on_a_hard_coded_client_and_passes_after_fix(
 ) -> None:
     project = make_repo(tmp_path / "app")
     (project / "app.py").write_text(CLIENT)
-    (project / "route.ts").write_text(f'import OpenAI from "openai";\nexport const client = new OpenAI({{ apiKey: "{KEY}" }});\n')
+    (project / "route.ts").write_text(
+        f'import OpenAI from "openai";\nexport const client = new OpenAI({{ apiKey: "{KEY}" }});\n'
+    )
     (project / "pyproject.toml").write_text("[project]\nname = 'app'\n")
     commit_all(project)
 
@@ -106,9 +121,30 @@ def test_hook_file_pattern_covers_every_source_kind_the_tool_reads() -> None:
 
     from migrator.discovery import is_candidate
 
-    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
-    names = ["a.py", "a.pyi", "n.ipynb", "pyproject.toml", "c.yaml", "c.yml", "c.json", ".env", ".env.local",
-             "a.js", "a.mjs", "a.cjs", "a.jsx", "a.ts", "a.mts", "a.cts", "a.tsx", "README.md", "a.txt"]
+    hooks = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    )
+    names = [
+        "a.py",
+        "a.pyi",
+        "n.ipynb",
+        "pyproject.toml",
+        "c.yaml",
+        "c.yml",
+        "c.json",
+        ".env",
+        ".env.local",
+        "a.js",
+        "a.mjs",
+        "a.cjs",
+        "a.jsx",
+        "a.ts",
+        "a.mts",
+        "a.cts",
+        "a.tsx",
+        "README.md",
+        "a.txt",
+    ]
     for hook in hooks:
         pattern = re.compile(hook["files"])
         for name in names:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from migrator.pipeline import migrate_python
 from migrator.prefilter import build_prefilter, literal_prefixes, strip_anchors
@@ -29,11 +31,23 @@ def data_tokens() -> list[str]:
     connection = s.catalog.connection
     ids = list(s.models.entries)
     tokens = ids + [f"{i}-2024-08-06" for i in ids[:5]] + [f"ft:{i}:acme::abc123" for i in ids[:5]]
-    tokens += ["ft:custom-base:acme::x1", "gpt-9-turbo", "o7", "o8-mini", "chatgpt-9", "tts-1-x",
-               "whisper-9", "text-embedding-9", "computer-use-preview", "gpt-realtime-x"]
+    tokens += [
+        "ft:custom-base:acme::x1",
+        "gpt-9-turbo",
+        "o7",
+        "o8-mini",
+        "chatgpt-9",
+        "tts-1-x",
+        "whisper-9",
+        "text-embedding-9",
+        "computer-use-preview",
+        "gpt-realtime-x",
+    ]
     tokens += [f"https://{host}/v1" for host in connection.openai_hosts]
     tokens += [f"https://{host}/v1/chat/completions" for host in connection.openai_hosts]
-    tokens += sorted(connection.env_api_key | connection.env_base_url) + [connection.env_prefix + "MODEL"]
+    tokens += sorted(connection.env_api_key | connection.env_base_url) + [
+        connection.env_prefix + "MODEL"
+    ]
     tokens += ["sk-proj-" + "a1B2" * 6, connection.sdk_module]
     return tokens
 
@@ -42,8 +56,11 @@ def flagged_examples() -> list[str]:
     found = []
     for rule in shipped().catalog.rules.values():
         for example in rule.examples:
-            if "flagged" in example and "config" not in example and \
-                    example.get("file", "example.py").endswith(".py"):
+            if (
+                "flagged" in example
+                and "config" not in example
+                and example.get("file", "example.py").endswith(".py")
+            ):
                 found.append(example["flagged"])
     return found
 
@@ -58,10 +75,10 @@ TEMPLATES = [
     'x = f"{t}-{{size}}"',
     'routes = {{"{t}": 1}}',
     'payload = {{"model": "{t}"}}',
-    "import os\nname = os.getenv(\"{t}\", \"{t}\")",
-    "import os\nkey = os.environ[\"{t}\"]",
-    "from openai import OpenAI\nclient = OpenAI(api_key=\"{t}\", base_url=\"{t}\")",
-    "import openai\nopenai.api_key = \"{t}\"",
+    'import os\nname = os.getenv("{t}", "{t}")',
+    'import os\nkey = os.environ["{t}"]',
+    'from openai import OpenAI\nclient = OpenAI(api_key="{t}", base_url="{t}")',
+    'import openai\nopenai.api_key = "{t}"',
     "# {p}{t}{s}",
     'def f(model="{t}"):\n    return model',
 ]
@@ -72,7 +89,10 @@ safe_text = st.text(
 )
 snippet = st.builds(
     lambda template, token, prefix, suffix: template.format(t=token, p=prefix, s=suffix),
-    st.sampled_from(TEMPLATES), st.sampled_from(data_tokens()), safe_text, safe_text,
+    st.sampled_from(TEMPLATES),
+    st.sampled_from(data_tokens()),
+    safe_text,
+    safe_text,
 )
 noise = st.builds(lambda text: f"note = {text!r}", st.text(max_size=40))
 examples = flagged_examples()  # the catalog may not carry examples yet
@@ -94,7 +114,9 @@ def test_prefilter_never_turns_away_a_flagged_file(pieces: list[str]) -> None:
 def test_flagged_catalog_examples_pass_and_plain_code_does_not() -> None:
     prefilter = build_prefilter(shipped())
     assert all(prefilter.search(example.encode()) for example in flagged_examples())
-    assert not prefilter.search(b"import os\n\ndef total(xs):\n    return sum(x * 10 for x in xs)\n")
+    assert not prefilter.search(
+        b"import os\n\ndef total(xs):\n    return sum(x * 10 for x in xs)\n"
+    )
     assert not prefilter.search(b'label = "photo1-left: soft:"\n')  # anchors without a match
 
 

@@ -21,12 +21,25 @@ from migrator.pipeline import migrate_python
 from migrator.settings import build_settings
 
 settings.register_profile(
-    "ci", max_examples=40, deadline=None, derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 )
 settings.register_profile(
-    "long", max_examples=2000, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -52,7 +65,11 @@ def _splice(program: str, snippets: list[str], positions: list[int]) -> tuple[st
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     # top-level statement starts: lines at column 0 that are not continuation lines
-    starts = [i for i, line in enumerate(lines) if line[:1].strip() and not line.startswith(("#", ")", "]", "}"))]
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if line[:1].strip() and not line.startswith(("#", ")", "]", "}"))
+    ]
     starts.append(len(lines))
     snippet_lines: set[str] = set()
     for snippet, position in sorted(zip(snippets, positions), key=lambda pair: -pair[1]):

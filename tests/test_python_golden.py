@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, golden, invoke
 
 CASES = sorted(p for p in (FIXTURES / "python").iterdir() if p.is_dir())

@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import nbformat
-
 from conftest import FIXTURES, ROOT, copy_tree, golden, invoke
 
 APP = FIXTURES / "rag-app"
@@ -42,9 +41,15 @@ def test_rag_app_json_patch_applies_and_equals_fix(tmp_path: Path) -> None:
         (tmp_path / name / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     patch = invoke(["diff", "--show-secrets", "--notebook-json", "."], tmp_path / "applied").stdout
     (tmp_path / "m.patch").write_text(patch)
-    subprocess.run(["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True)
+    subprocess.run(
+        ["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True
+    )
     invoke(["fix", "."], tmp_path / "fixed")
-    for path in sorted((tmp_path / "fixed").rglob("*.py")) + sorted((tmp_path / "fixed").rglob("*.ipynb")):
+    for path in sorted((tmp_path / "fixed").rglob("*.py")) + sorted(
+        (tmp_path / "fixed").rglob("*.ipynb")
+    ):
         twin = tmp_path / "applied" / path.relative_to(tmp_path / "fixed")
         assert path.read_bytes() == twin.read_bytes(), path
-    nbformat.validate(nbformat.read(tmp_path / "fixed" / "notebooks" / "explore.ipynb", as_version=4))
+    nbformat.validate(
+        nbformat.read(tmp_path / "fixed" / "notebooks" / "explore.ipynb", as_version=4)
+    )

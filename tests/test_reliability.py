@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, invoke
 
 CLIENT = b'from openai import OpenAI\nclient = OpenAI()\nMODEL = "gpt-4o"\n'
@@ -31,8 +30,15 @@ BAD_FILES = {
     "syntax.ts": (b'import OpenAI from "openai";\nconst c = new OpenAI({;\n', "MM901", "line 2"),
     "undecodable.js": (b'import OpenAI from "openai";\nconst x = "\xff\xfe";\n', "MM902", "UTF-8"),
     "binary.mjs": (b"\x00\x01openai\x02\x00", "MM902", "binary"),
-    "nested.js": (b'import OpenAI from "openai";\nconst x = ' + b"(" * 3000 + b'"gpt-4o"' + b")" * 3000 + b";\n",
-                  "MM901", "nested too deeply"),
+    "nested.js": (
+        b'import OpenAI from "openai";\nconst x = '
+        + b"(" * 3000
+        + b'"gpt-4o"'
+        + b")" * 3000
+        + b";\n",
+        "MM901",
+        "nested too deeply",
+    ),
 }
 
 
@@ -78,16 +84,22 @@ def test_unreadable_file_is_reported(scratch: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(Path, "read_bytes", deny)
     records = _check_json(scratch, "locked.py")
-    assert [(r["code"], r["message"]) for r in records] == [("MM902", "cannot read: Permission denied")]
+    assert [(r["code"], r["message"]) for r in records] == [
+        ("MM902", "cannot read: Permission denied")
+    ]
 
 
 def test_missing_path_is_a_one_line_usage_error(scratch: Path) -> None:
     outcome = invoke(["check", "nope.py"], scratch)
     assert outcome.exit_code == 2
-    assert outcome.stderr.strip().splitlines() == ["mistral-migrate: error: path not found: nope.py"]
+    assert outcome.stderr.strip().splitlines() == [
+        "mistral-migrate: error: path not found: nope.py"
+    ]
 
 
-def test_internal_error_in_one_file_is_isolated(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_in_one_file_is_isolated(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from migrator.python import transformer
 
     original = transformer.MigrationTransformer.leave_Module
@@ -109,7 +121,9 @@ def test_internal_error_in_one_file_is_isolated(scratch: Path, monkeypatch: pyte
     assert "Traceback" in verbose.stderr and "kaboom" in verbose.stderr
 
 
-def test_file_changed_on_disk_is_not_overwritten(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_changed_on_disk_is_not_overwritten(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from migrator import pipeline
 
     target = scratch / "race.py"
@@ -168,8 +182,13 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path: Path) -> None:
     assert new != files[project / "m00.py"]
 
     command = [sys.executable, "-m", "migrator", "fix", "--jobs", "1", "--no-cache", "."]
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        command,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if any(p.read_bytes() == new for p in files):
@@ -177,8 +196,10 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path: Path) -> None:
         time.sleep(0.01)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
-    states = {p: ("new" if p.read_bytes() == new else "old" if p.read_bytes() == data else "broken")
-              for p, data in files.items()}
+    states = {
+        p: ("new" if p.read_bytes() == new else "old" if p.read_bytes() == data else "broken")
+        for p, data in files.items()
+    }
     assert "broken" not in states.values()
     assert not list(project.glob("*.mmtmp")) and not list(project.glob(".*.mmtmp"))
     assert process.returncode == 130, "fix finished before the signal: make the run longer"
@@ -190,7 +211,9 @@ def test_interrupted_fix_leaves_every_file_whole(tmp_path: Path) -> None:
         assert f"{len(written)} file(s) were written whole" in message
 
 
-def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(scratch: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_fix_through_a_symlink_writes_its_target_and_keeps_the_link(
+    scratch: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     (scratch / "pkg").mkdir()
     real = scratch / "pkg" / "real.py"
     real.write_bytes(CLIENT)

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import tomlkit
+from conftest import ROOT, invoke
 
 import migrator.pipeline
 import migrator.python.transformer
-from conftest import ROOT, invoke
 
 KINDS = ("flagged", "not_flagged", "before")
 UNREADABLE = {"MM901", "MM902", "MM903"}
@@ -59,7 +59,9 @@ def _codes(tmp_path: Path, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("code", "example"), CASES)
-def test_example(code: str, example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example(
+    code: str, example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if example.get("fault") == "internal":
         monkeypatch.setattr(migrator.python.transformer, "MigrationTransformer", Broken)
     name = example.get("file", "example.py")
@@ -84,7 +86,9 @@ def test_example(code: str, example: dict[str, Any], tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_rule_has_examples(code: str) -> None:
-    kinds = [kind for example in RULES[code].get("examples", []) for kind in KINDS if kind in example]
+    kinds = [
+        kind for example in RULES[code].get("examples", []) for kind in KINDS if kind in example
+    ]
     assert "flagged" in kinds, f"{code} needs a flagged example"
     assert "not_flagged" in kinds, f"{code} needs a not_flagged example"
     if RULES[code].get("fixable"):
@@ -97,6 +101,16 @@ def test_rule_has_examples(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_rule_has_its_documentation(code: str) -> None:
     rule = RULES[code]
-    for key in ("title", "severity", "fixable", "message", "what", "why", "example", "use_instead", "fix_safety"):
+    for key in (
+        "title",
+        "severity",
+        "fixable",
+        "message",
+        "what",
+        "why",
+        "example",
+        "use_instead",
+        "fix_safety",
+    ):
         assert key in rule and rule[key] != "", f"{code}: {key} is missing"
     assert rule["severity"] in ("error", "warning", "info")

@@ -32,7 +32,9 @@ def test_diff_applies_with_git_and_equals_fix(tmp_path: Path) -> None:
         (tmp_path / name / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     patch = invoke(["diff", "--show-secrets", "."], tmp_path / "applied").stdout
     (tmp_path / "m.patch").write_text(patch)
-    subprocess.run(["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True)
+    subprocess.run(
+        ["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True
+    )
     invoke(["fix", "."], tmp_path / "fixed")
     for path in (tmp_path / "fixed" / "helpdesk").glob("*.py"):
         assert path.read_bytes() == (tmp_path / "applied" / "helpdesk" / path.name).read_bytes()
@@ -40,14 +42,18 @@ def test_diff_applies_with_git_and_equals_fix(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "migrator", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "migrator", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and "mistral-migrate" in done.stdout
 
 
 def test_diff_of_bom_and_latin1_files_applies(tmp_path: Path) -> None:
     files = {
         "bom.py": b'\xef\xbb\xbffrom openai import OpenAI\nMODEL = "gpt-4o"\n',
-        "latin.py": '# -*- coding: latin-1 -*-\nfrom openai import OpenAI\nNAME = "caf\xe9"\nMODEL = "gpt-4o"\n'.encode("latin-1"),
+        "latin.py": '# -*- coding: latin-1 -*-\nfrom openai import OpenAI\nNAME = "caf\xe9"\nMODEL = "gpt-4o"\n'.encode(
+            "latin-1"
+        ),
         "crlf.py": b'from openai import OpenAI\r\nMODEL = "gpt-4o"\r\n',
     }
     for name in ("applied", "fixed"):
@@ -58,12 +64,18 @@ def test_diff_of_bom_and_latin1_files_applies(tmp_path: Path) -> None:
         for file, data in files.items():
             (folder / file).write_bytes(data)
     patch = subprocess.run(
-        [sys.executable, "-m", "migrator", "diff", "."], cwd=tmp_path / "applied", capture_output=True,
+        [sys.executable, "-m", "migrator", "diff", "."],
+        cwd=tmp_path / "applied",
+        capture_output=True,
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     ).stdout
     (tmp_path / "m.patch").write_bytes(patch)
-    subprocess.run(["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True)
+    subprocess.run(
+        ["git", "apply", str(tmp_path / "m.patch")], cwd=tmp_path / "applied", check=True
+    )
     invoke(["fix", "."], tmp_path / "fixed")
     for file in files:
-        assert (tmp_path / "applied" / file).read_bytes() == (tmp_path / "fixed" / file).read_bytes()
+        assert (tmp_path / "applied" / file).read_bytes() == (
+            tmp_path / "fixed" / file
+        ).read_bytes()
         assert (tmp_path / "fixed" / file).read_bytes() != files[file]

@@ -33,7 +33,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def project(root: Path, files: int = 3) -> Path:
     for index in range(files):
-        (root / f"m{index}.py").write_text(CLIENT.replace("gpt-4o", f"gpt-4o{'-mini' * (index % 2)}"))
+        (root / f"m{index}.py").write_text(
+            CLIENT.replace("gpt-4o", f"gpt-4o{'-mini' * (index % 2)}")
+        )
     (root / "plain.py").write_text("print('hello')\n")
     return root
 
@@ -89,7 +91,7 @@ def test_config_change_invalidates(scratch: Path, parses: list[str]) -> None:
     check_json(scratch)
     parses.clear()
     (scratch / "pyproject.toml").write_text(
-        "[tool.mistral-migrate.models]\n\"gpt-4o\" = \"mistral-medium-latest\"\n"
+        '[tool.mistral-migrate.models]\n"gpt-4o" = "mistral-medium-latest"\n'
     )
     findings = check_json(scratch)
     assert sorted(parses) == ["m0.py", "m1.py", "m2.py"]
@@ -99,8 +101,9 @@ def test_config_change_invalidates(scratch: Path, parses: list[str]) -> None:
     assert len(parses) == 3
 
 
-def test_tool_version_change_invalidates(scratch: Path, parses: list[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tool_version_change_invalidates(
+    scratch: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     project(scratch)
     check_json(scratch)
     parses.clear()
@@ -112,11 +115,17 @@ def test_tool_version_change_invalidates(scratch: Path, parses: list[str],
 def test_corrupt_entries_are_ignored(scratch: Path, parses: list[str]) -> None:
     project(scratch)
     cold = check_json(scratch)
-    entries = [p for p in (scratch / CACHE_DIR).rglob("*") if p.is_file() and p.name not in (".gitignore", "unaffected.json")]
+    entries = [
+        p
+        for p in (scratch / CACHE_DIR).rglob("*")
+        if p.is_file() and p.name not in (".gitignore", "unaffected.json")
+    ]
     assert len(entries) == 3
     entries[0].write_bytes(b"\x00not json")
     entries[1].write_text('{"new": null}')
-    entries[2].write_text('{"new": "%%%", "findings": [], "rewrites": {}, "env_vars": [], "secrets": []}')
+    entries[2].write_text(
+        '{"new": "%%%", "findings": [], "rewrites": {}, "env_vars": [], "secrets": []}'
+    )
     parses.clear()
     assert check_json(scratch) == cold
     assert len(parses) == 3
@@ -132,26 +141,32 @@ def test_unwritable_cache_does_not_stop_the_run(scratch: Path) -> None:
 
 def test_settings_pickle_and_fingerprint_is_stable(scratch: Path) -> None:
     (scratch / "pyproject.toml").write_text(
-        "[tool.mistral-migrate]\nignore = [\"MM205\"]\n[tool.mistral-migrate.per-file-ignores]\n"
-        "\"tests/**\" = [\"MM201\"]\n"
+        '[tool.mistral-migrate]\nignore = ["MM205"]\n[tool.mistral-migrate.per-file-ignores]\n'
+        '"tests/**" = ["MM201"]\n'
     )
     settings = load_settings(start=scratch)
     clone = pickle.loads(pickle.dumps(settings))
     assert fingerprint(clone) == fingerprint(settings) == fingerprint(load_settings(start=scratch))
 
 
-def test_output_is_the_same_whatever_the_jobs(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_is_the_same_whatever_the_jobs(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import migrator.parallel
 
     pooled: list[bool] = []
     real = migrator.parallel.use_pool
-    monkeypatch.setattr(migrator.parallel, "use_pool", lambda *a: pooled.append(real(*a)) or pooled[-1])
+    monkeypatch.setattr(
+        migrator.parallel, "use_pool", lambda *a: pooled.append(real(*a)) or pooled[-1]
+    )
     for index in range(40):
         folder = scratch / f"pkg{index % 3}"
         folder.mkdir(exist_ok=True)
         body = CLIENT.replace("gpt-4o", ["gpt-4o", "gpt-4o-mini", "o3", "gpt-4.1"][index % 4])
         # big enough that the pool is used rather than the in-process path
-        (folder / f"mod{index:02d}.py").write_text(body + "\n".join(f"x{i} = {i}" for i in range(800)))
+        (folder / f"mod{index:02d}.py").write_text(
+            body + "\n".join(f"x{i} = {i}" for i in range(800))
+        )
     outputs = []
     for jobs in ("1", "2"):
         outcome = invoke(["check", "--format", "json", "--no-cache", "-j", jobs, "."], scratch)
@@ -163,7 +178,9 @@ def test_output_is_the_same_whatever_the_jobs(scratch: Path, monkeypatch: pytest
     assert paths == sorted(paths) and len(set(paths)) == 40
 
 
-def test_warm_run_does_not_read_unaffected_files(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warm_run_does_not_read_unaffected_files(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project(scratch, 1)
     plain = scratch / "plain.py"
     plain.write_text("def add(a, b):\n    return a + b\n")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from hypothesis import given
-
 from conftest import FIXTURES
+from hypothesis import given
+from test_properties import SETTINGS, SPLICED
+
 from migrator.pipeline import FileResult, migrate_python, new_context, sliced_pass
 from migrator.python.slicing import plan
 from migrator.settings import Settings, build_settings, read_tool_table
-from test_properties import SETTINGS, SPLICED
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
@@ -24,10 +24,20 @@ CASES = sorted(p for p in (FIXTURES / "python").iterdir() if p.is_dir())
 
 
 def outcome(result: FileResult) -> tuple[object, ...]:
-    findings = [(f.code, f.line, f.column, f.end_line, f.end_column, f.severity, f.message) for f in result.findings]
+    findings = [
+        (f.code, f.line, f.column, f.end_line, f.end_column, f.severity, f.message)
+        for f in result.findings
+    ]
     anchors = sorted((f.code, f.line, f.column, line) for f, line in result.anchors.items())
-    return (result.new, findings, anchors, sorted(result.rewrites.items()),
-            sorted(result.env_vars), sorted(result.secrets), result.error is None)
+    return (
+        result.new,
+        findings,
+        anchors,
+        sorted(result.rewrites.items()),
+        sorted(result.env_vars),
+        sorted(result.secrets),
+        result.error is None,
+    )
 
 
 def assert_same(data: bytes, settings: Settings, display: str = "example.py") -> bool:
@@ -113,21 +123,26 @@ def program(*parts: str) -> bytes:
 
 TRICKY = {
     "client used far away": program(
-        '"""Doc."""\nfrom openai import OpenAI\n', "client = OpenAI()\n",
+        '"""Doc."""\nfrom openai import OpenAI\n',
+        "client = OpenAI()\n",
         "def ask(q):\n    return client.chat.completions.create(model=name(), messages=[], n=3)\n",
         "def name():\n    return 'x'\n",
     ),
     "client chain through with_options": program(
-        "import openai\n", "base = openai.OpenAI()\n", "slow = base.with_options(timeout=60)\n",
+        "import openai\n",
+        "base = openai.OpenAI()\n",
+        "slow = base.with_options(timeout=60)\n",
         "def go():\n    return slow.chat.completions.create(model='m', messages=[], n=2)\n",
     ),
     "global set in a function": program(
-        "from openai import OpenAI\n", "client = None\n",
+        "from openai import OpenAI\n",
+        "client = None\n",
         "def init():\n    global client\n    client = OpenAI()\n",
         "def go():\n    return client.chat.completions.create(model='m', messages=[], n=2)\n",
     ),
     "attribute holder outside a class": program(
-        "from openai import OpenAI\nimport types\n", "state = types.SimpleNamespace()\n",
+        "from openai import OpenAI\nimport types\n",
+        "state = types.SimpleNamespace()\n",
         "def init():\n    state.llm = OpenAI()\n",
         "def go():\n    return state.llm.chat.completions.create(model='m', messages=[], n=2)\n",
     ),
@@ -137,50 +152,61 @@ TRICKY = {
         "    def go(self):\n        return self.client.chat.completions.create(model='m', messages=[], n=2)\n",
     ),
     "local getattr shadows the builtin": program(
-        "import openai\n", "def getattr(obj, name):\n    return None\n",
+        "import openai\n",
+        "def getattr(obj, name):\n    return None\n",
         "client = getattr(openai, 'OpenAI')\n",
     ),
     "local os class": program(
-        "from openai import OpenAI\n", "class os:\n    @staticmethod\n    def getenv(name, default=None):\n        return default\n",
+        "from openai import OpenAI\n",
+        "class os:\n    @staticmethod\n    def getenv(name, default=None):\n        return default\n",
         "KEY = os.getenv('OPENAI_API_KEY')\n",
     ),
     "import inside try": program(
-        "from openai import OpenAI\n", "try:\n    import os\nexcept ImportError:\n    os = None\n",
+        "from openai import OpenAI\n",
+        "try:\n    import os\nexcept ImportError:\n    os = None\n",
         "KEY = os.environ['OPENAI_API_KEY']\n",
     ),
     "import os added, no imports": program(
-        '"""Doc."""\n', "x = 1\n", "URL = 'https://api.openai.com/v1'\nKEY = 'sk-abcdefghijklmnopqrstuvwx'\n",
+        '"""Doc."""\n',
+        "x = 1\n",
+        "URL = 'https://api.openai.com/v1'\nKEY = 'sk-abcdefghijklmnopqrstuvwx'\n",
     ),
     "import os added among imports": program(
-        "import json\nimport sys\nfrom openai import OpenAI\n", "client = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n",
+        "import json\nimport sys\nfrom openai import OpenAI\n",
+        "client = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n",
     ),
     "module api key": program(
-        "import openai as oa\n", "oa.api_key = 'sk-abcdefghijklmnopqrstuvwx'\n",
+        "import openai as oa\n",
+        "oa.api_key = 'sk-abcdefghijklmnopqrstuvwx'\n",
         "def go():\n    return oa.ChatCompletion.create(model='gpt-4o', messages=[])\n",
     ),
     "decorators, semicolons and comments": program(
         "import functools\nfrom openai import OpenAI\n",
         "@functools.lru_cache\n# between\n@functools.wraps(print)\ndef make():\n    return OpenAI()\n",
-        "a = 1; b = 2  # trailing\n", "c = make(); d = c\n",
+        "a = 1; b = 2  # trailing\n",
+        "c = make(); d = c\n",
         "if True:\n    pass\n    # indented trailing comment\n# column-0 comment\n",
     ),
     "suppressions": program(
         "from openai import OpenAI\n",
         "client = OpenAI(  # mistral-migrate: ignore[MM103]\n    timeout=3,\n)\n",
-        "# mistral-migrate: ignore\n", "x = 1  # mistral-migrate: ignore[MM999]\n",
+        "# mistral-migrate: ignore\n",
+        "x = 1  # mistral-migrate: ignore[MM999]\n",
     ),
     "pydantic settings field": program(
         "from pydantic_settings import BaseSettings\n",
         "class Config(BaseSettings):\n    Openai_Api_Key: str = ''\n    timeout: int = 3\n",
     ),
     "tabs and odd indent first": program(
-        "def first():\n\tif True:\n\t\treturn 1\n", "from openai import OpenAI\n",
+        "def first():\n\tif True:\n\t\treturn 1\n",
+        "from openai import OpenAI\n",
         "def go():\n\tclient = OpenAI()\n\treturn client.chat.completions.create(model='gpt-4o', messages=[], n=2)\n",
     ),
     "star import": program("from openai import *\n", "client = OpenAI()\n"),
     "no final newline": program("from openai import OpenAI\n", "client = OpenAI()\n") + b"x = 1",
     "match and walrus": program(
-        "from openai import OpenAI\n", "if (c := OpenAI()):\n    pass\n",
+        "from openai import OpenAI\n",
+        "if (c := OpenAI()):\n    pass\n",
         "match 1:\n    case int(n):\n        pass\n",
         "def go():\n    return c.chat.completions.create(model='gpt-4o', messages=[], n=2)\n",
     ),
@@ -208,7 +234,9 @@ def test_tricky_cases_are_sliced() -> None:
         if name not in unsliceable:
             assert plan(data, SETTINGS, always=True) is not None, name
             # and the sliced pass itself went through (no fallback to the whole pass)
-            assert sliced_pass(data, new_context(data, "example.py", SETTINGS), True) is not None, name
+            assert sliced_pass(data, new_context(data, "example.py", SETTINGS), True) is not None, (
+                name
+            )
 
 
 def test_only_what_matters_is_kept() -> None:
@@ -220,9 +248,14 @@ def test_only_what_matters_is_kept() -> None:
 
 
 def test_large_file_takes_the_sliced_path_by_default() -> None:
-    data = program("from openai import OpenAI\n", "client = OpenAI()\n") + FILLER.format(n="x").encode() * 40
+    data = (
+        program("from openai import OpenAI\n", "client = OpenAI()\n")
+        + FILLER.format(n="x").encode() * 40
+    )
     assert plan(data, SETTINGS) is not None
-    assert outcome(migrate_python(data, "a.py", SETTINGS)) == outcome(migrate_python(data, "a.py", SETTINGS, "never"))
+    assert outcome(migrate_python(data, "a.py", SETTINGS)) == outcome(
+        migrate_python(data, "a.py", SETTINGS, "never")
+    )
 
 
 @given(spliced=SPLICED)
@@ -253,7 +286,13 @@ def libcst_rejects_one_statement(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_libcst_cannot_parse_a_skipped_statement(libcst_rejects_one_statement: None) -> None:
     """Only the reduced source is parsed: a statement LibCST cannot parse is no obstacle
     when it is left out (the whole pass reports MM901 for the file)."""
-    data = program("from openai import OpenAI\n", "client = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n") + UNPARSABLE
+    data = (
+        program(
+            "from openai import OpenAI\n",
+            "client = OpenAI(api_key='sk-abcdefghijklmnopqrstuvwx')\n",
+        )
+        + UNPARSABLE
+    )
     whole = migrate_python(data, "a.py", SETTINGS, slicing="never")
     assert [f.code for f in whole.findings] == ["MM901"] and whole.new is None
     sliced = migrate_python(data, "a.py", SETTINGS, slicing="always")
@@ -266,10 +305,14 @@ def test_libcst_cannot_parse_a_skipped_statement(libcst_rejects_one_statement: N
 
 def test_libcst_cannot_parse_a_kept_statement(libcst_rejects_one_statement: None) -> None:
     """Where the statement is kept, the reduced source fails too: the whole pass decides."""
-    data = program("from openai import OpenAI\n", "client = OpenAI()\n", "refused_by_libcst = client\n")
+    data = program(
+        "from openai import OpenAI\n", "client = OpenAI()\n", "refused_by_libcst = client\n"
+    )
     assert plan(data, SETTINGS, always=True) is not None
     for slicing in ("always", "auto", "never"):
-        assert [f.code for f in migrate_python(data, "a.py", SETTINGS, slicing).findings] == ["MM901"]
+        assert [f.code for f in migrate_python(data, "a.py", SETTINGS, slicing).findings] == [
+            "MM901"
+        ]
 
 
 def test_round_trip_refusal_where_the_parser_changes_a_kept_line() -> None:

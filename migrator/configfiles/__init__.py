@@ -22,7 +22,12 @@ from migrator.suppressions import code_filter, line_ignores
 
 __all__ = ["ConfigOutcome", "ParseError", "config_kind", "migrate_config"]
 
-FORMATS: dict[str, ModuleType] = {"dotenv": dotenv, "toml": toml_file, "yaml": yaml_file, "json": json_file}
+FORMATS: dict[str, ModuleType] = {
+    "dotenv": dotenv,
+    "toml": toml_file,
+    "yaml": yaml_file,
+    "json": json_file,
+}
 
 
 @dataclass
@@ -40,24 +45,34 @@ def check_parses(kind: ConfigKind, text: str, settings: Settings) -> None:
     FORMATS[kind].migrate(text, probe)
 
 
-def migrate_config(data: bytes, path: Path, display: str, kind: ConfigKind, settings: Settings) -> ConfigOutcome:
+def migrate_config(
+    data: bytes, path: Path, display: str, kind: ConfigKind, settings: Settings
+) -> ConfigOutcome:
     """Raises UnicodeDecodeError (not UTF-8) and ParseError (not valid `kind`)."""
     text = data.decode("utf-8")
     rewrite = ConfigRewrite(
-        text, display, settings, example=is_example(path),
-        ignores=line_ignores(data), enabled=code_filter(settings, display),
+        text,
+        display,
+        settings,
+        example=is_example(path),
+        ignores=line_ignores(data),
+        enabled=code_filter(settings, display),
     )
     FORMATS[kind].migrate(text, rewrite)
     rewrite.finish()
     outcome = ConfigOutcome(
         findings=sorted(rewrite.findings, key=lambda f: (f.line, f.column, f.code)),
-        rewrites=rewrite.rewrites, env_vars=rewrite.env_vars, secrets=rewrite.secrets,
+        rewrites=rewrite.rewrites,
+        env_vars=rewrite.env_vars,
+        secrets=rewrite.secrets,
     )
     if rewrite.edits:
         new_text = apply_edits(text, rewrite.edits)
         try:
             check_parses(kind, new_text, settings)
         except ParseError as error:
-            raise RuntimeError(f"the rewrite would not parse ({error.reason}); file left as it was") from None
+            raise RuntimeError(
+                f"the rewrite would not parse ({error.reason}); file left as it was"
+            ) from None
         outcome.new = new_text.encode("utf-8")
     return outcome

@@ -41,7 +41,7 @@ def _quoted(text: str, start: int, quote: str) -> tuple[Scalar, int]:
         if quote == '"' and _escaped(text, close):
             position = close + 1
             continue
-        raw = text[start + 1:close]
+        raw = text[start + 1 : close]
         exact = "\\" not in raw and "\n" not in raw and "\r" not in raw
         return Scalar(raw, start + 1, close, exact), close + 1
 
@@ -58,7 +58,7 @@ def parse(text: str) -> Iterator[Assignment]:
     while position < len(text):
         end = _LINE_END.search(text, position)
         assert end is not None
-        line = text[position:end.start()]
+        line = text[position : end.start()]
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             position = end.end() if end.end() > position else len(text)
@@ -73,7 +73,7 @@ def parse(text: str) -> Iterator[Assignment]:
             value, after = _quoted(text, start, text[start])
             rest = _LINE_END.search(text, after)
             assert rest is not None
-            tail = text[after:rest.start()].strip()
+            tail = text[after : rest.start()].strip()
             if tail and not tail.startswith("#"):
                 raise ParseError(f"text after the closing quote of {name.value}")
             position = rest.end() if rest.end() > after else len(text)

@@ -8,7 +8,6 @@ base URL, a model id, a variable or a committed key is treated alike in every fo
 from __future__ import annotations
 
 import dataclasses
-
 import fnmatch
 import re
 from collections import Counter
@@ -16,10 +15,10 @@ from collections.abc import Callable, Iterable
 
 from migrator.configfiles.facts import ConfigFacts, config_facts
 from migrator.configfiles.spans import Edit, LineIndex, Scalar
-from migrator.findings import Finding
-from migrator.modelmap import ModelMatch
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
+from migrator.findings import Finding
+from migrator.modelmap import ModelMatch
 from migrator.secrets import mask
 from migrator.settings import Settings
 
@@ -39,8 +38,14 @@ class ConfigRewrite:
     """Findings and span edits for one config file."""
 
     def __init__(
-        self, text: str, display: str, settings: Settings, *, example: bool,
-        ignores: dict[int, set[str] | None], enabled: Callable[[str], bool],
+        self,
+        text: str,
+        display: str,
+        settings: Settings,
+        *,
+        example: bool,
+        ignores: dict[int, set[str] | None],
+        enabled: Callable[[str], bool],
     ) -> None:
         self.text, self.display, self.settings, self.example = text, display, settings, example
         self.facts: ConfigFacts = config_facts()
@@ -54,7 +59,9 @@ class ConfigRewrite:
         self._secret = secret_pattern(settings)
         self._secret_spans: list[tuple[int, int]] = []
         # any variable name: which ones are renamed is decided per match (rename_of)
-        self._references = [re.compile(p.replace("{name}", _VARIABLE_NAME)) for p in self.facts.references]
+        self._references = [
+            re.compile(p.replace("{name}", _VARIABLE_NAME)) for p in self.facts.references
+        ]
 
     # -- recording ---------------------------------------------------------------------
     def report(self, code: str, where: Scalar, **fields: object) -> bool:
@@ -63,11 +70,24 @@ class ConfigRewrite:
         end_line, end_column = self.lines.position(where.end)
         if not self.enabled(code):
             return False
-        if line in self.ignores and (self.ignores[line] is None or code in (self.ignores[line] or ())):
+        if line in self.ignores and (
+            self.ignores[line] is None or code in (self.ignores[line] or ())
+        ):
             return False
         rule = self.settings.catalog.rule(code)
-        self.findings.append(Finding(self.display, line, column, end_line, end_column, code,
-                                     rule.severity, rule.format(**fields), rule.fixable))
+        self.findings.append(
+            Finding(
+                self.display,
+                line,
+                column,
+                end_line,
+                end_column,
+                code,
+                rule.severity,
+                rule.format(**fields),
+                rule.fixable,
+            )
+        )
         return True
 
     def replace(self, where: Scalar, text: str, kind: str) -> None:
@@ -80,7 +100,10 @@ class ConfigRewrite:
         if self.findings and self.findings[-1].fixable:
             last = self.findings[-1]
             self.findings[-1] = dataclasses.replace(
-                last, fixable=False, message=last.message + " (not rewritten: the value is escaped or folded in the file; edit it by hand)"
+                last,
+                fixable=False,
+                message=last.message
+                + " (not rewritten: the value is escaped or folded in the file; edit it by hand)",
             )
 
     # -- classification ----------------------------------------------------------------
@@ -88,16 +111,23 @@ class ConfigRewrite:
         if not path:
             return False
         last, dotted = path[-1].lower(), ".".join(path).lower()
-        return any(fnmatch.fnmatchcase(last, p) or fnmatch.fnmatchcase(dotted, p) for p in self.facts.model_keys)
+        return any(
+            fnmatch.fnmatchcase(last, p) or fnmatch.fnmatchcase(dotted, p)
+            for p in self.facts.model_keys
+        )
 
     def is_variable(self, name: str) -> bool:
         prefix = self.settings.catalog.connection.env_prefix
         return bool(_VARIABLE.match(name)) and (
-            self.rename_of(name) is not None or name in self.facts.no_equivalent or name.startswith(prefix)
+            self.rename_of(name) is not None
+            or name in self.facts.no_equivalent
+            or name.startswith(prefix)
         )
 
     # -- entry points for the format modules --------------------------------------------
-    def entry(self, key: Scalar, value: Scalar | None, path: tuple[str, ...], siblings: Iterable[str] = ()) -> None:
+    def entry(
+        self, key: Scalar, value: Scalar | None, path: tuple[str, ...], siblings: Iterable[str] = ()
+    ) -> None:
         """One `key: value` pair (value None when it is a table or a list)."""
         self.key(key)
         if self.is_variable(key.value):
@@ -108,16 +138,26 @@ class ConfigRewrite:
     def list_item(self, item: Scalar, path: tuple[str, ...]) -> None:
         match = self.settings.models.lookup(item.value)
         if match is not None and match.kind != "unknown" and not self.secret_in(item):
-            self.report("MM503", item, openai=item.value, place=f"in the list {'.'.join(path)}", mistral=self.mapped(match))
+            self.report(
+                "MM503",
+                item,
+                openai=item.value,
+                place=f"in the list {'.'.join(path)}",
+                mistral=self.mapped(match),
+            )
             return
         self.value(item, path, in_list=True)
 
     def key(self, key: Scalar) -> None:
         match = self.settings.models.lookup(key.value)
         if match is not None and match.kind != "unknown":
-            self.report("MM503", key, openai=key.value, place="used as a key", mistral=self.mapped(match))
+            self.report(
+                "MM503", key, openai=key.value, place="used as a key", mistral=self.mapped(match)
+            )
 
-    def variable(self, name: Scalar, value: Scalar | None, path: tuple[str, ...], siblings: set[str]) -> None:
+    def variable(
+        self, name: Scalar, value: Scalar | None, path: tuple[str, ...], siblings: set[str]
+    ) -> None:
         old = name.value
         if old in self.facts.no_equivalent:
             self.report("MM505", name, name=old)
@@ -131,8 +171,15 @@ class ConfigRewrite:
         if value is not None:
             self.value(value, path, variable=name, siblings=siblings)
 
-    def value(self, value: Scalar, path: tuple[str, ...], *, variable: Scalar | None = None,
-              siblings: set[str] = frozenset(), in_list: bool = False) -> None:  # type: ignore[assignment]
+    def value(
+        self,
+        value: Scalar,
+        path: tuple[str, ...],
+        *,
+        variable: Scalar | None = None,
+        siblings: set[str] = frozenset(),
+        in_list: bool = False,
+    ) -> None:  # type: ignore[assignment]
         text = value.value
         key = path[-1] if path else "(top level)"
         if self.secret_in(value):
@@ -151,7 +198,11 @@ class ConfigRewrite:
         if match is not None:
             self.model(value, match, path, variable, siblings, in_list)
             return
-        if variable is not None and self.names_model(path) and self.renames_model_variable(variable.value):
+        if (
+            variable is not None
+            and self.names_model(path)
+            and self.renames_model_variable(variable.value)
+        ):
             self.report("MM510", variable, name=variable.value)
         self.tokens(value)
         self.references(value)
@@ -178,26 +229,43 @@ class ConfigRewrite:
         return renamed_variable(name, self.settings)
 
     def renames_model_variable(self, name: str) -> bool:
-        return self.settings.rename_env and name.startswith(self.settings.catalog.connection.env_prefix)
+        return self.settings.rename_env and name.startswith(
+            self.settings.catalog.connection.env_prefix
+        )
 
     @staticmethod
     def mapped(match: ModelMatch) -> str:
         return match.entry.mistral if match.entry and match.entry.mistral else "none"
 
-    def model(self, value: Scalar, match: ModelMatch, path: tuple[str, ...], variable: Scalar | None,
-              siblings: set[str], in_list: bool) -> None:
+    def model(
+        self,
+        value: Scalar,
+        match: ModelMatch,
+        path: tuple[str, ...],
+        variable: Scalar | None,
+        siblings: set[str],
+        in_list: bool,
+    ) -> None:
         key = ".".join(path) or "(top level)"
         if in_list or not self.names_model(path):
             if match.kind != "unknown":
                 where = f"in the list {key}" if in_list else f"as the value of {key}"
-                self.report("MM503", value, openai=match.text, place=where, mistral=self.mapped(match))
+                self.report(
+                    "MM503", value, openai=match.text, place=where, mistral=self.mapped(match)
+                )
             return
         entry = match.entry
         if not match.rewritable or entry is None:
             if match.kind == "unmapped":
                 self.report("MM202", value, openai=match.text, review=entry.review if entry else "")
             elif match.kind == "fine_tune":
-                self.report("MM204", value, openai=match.text, base=match.openai_id, mistral=self.mapped(match))
+                self.report(
+                    "MM204",
+                    value,
+                    openai=match.text,
+                    base=match.openai_id,
+                    mistral=self.mapped(match),
+                )
             else:
                 self.report("MM203", value, openai=match.text)
             return
@@ -205,7 +273,9 @@ class ConfigRewrite:
             return
         self.replace(value, entry.mistral, "model ids")
         if entry.review:
-            self.report("MM205", value, openai=match.text, mistral=entry.mistral, review=entry.review)
+            self.report(
+                "MM205", value, openai=match.text, mistral=entry.mistral, review=entry.review
+            )
 
     def tokens(self, value: Scalar) -> None:
         """Model ids inside prose or an expression (`${MODEL:-gpt-4o}`): reported only."""
@@ -216,8 +286,13 @@ class ConfigRewrite:
             match = self.settings.models.lookup(token)
             if match is not None and match.kind != "unknown":
                 where = value.sub(found.start(), found.start() + len(token))
-                self.report("MM503", where, openai=token, place="inside a text or an expression",
-                            mistral=self.mapped(match))
+                self.report(
+                    "MM503",
+                    where,
+                    openai=token,
+                    place="inside a text or an expression",
+                    mistral=self.mapped(match),
+                )
 
     def references(self, value: Scalar) -> None:
         for pattern in self._references:
@@ -234,7 +309,9 @@ class ConfigRewrite:
         for found in self.facts.secret_reference.finditer(value.value):
             if found.group("name") in connection.env_api_key:
                 where = value.sub(found.start(), found.end())
-                self.report("MM509", where, reference=found.group(0), secret=self.settings.api_key_env)
+                self.report(
+                    "MM509", where, reference=found.group(0), secret=self.settings.api_key_env
+                )
 
     def default_urls(self, value: Scalar, key: str) -> None:
         """`${OPENAI_BASE_URL:-https://api.openai.com/v1}`: the default is migrated too."""
@@ -256,4 +333,9 @@ class ConfigRewrite:
             if any(s <= start < e for s, e in self._secret_spans):
                 continue
             self.secrets.add(found.group(0))
-            self.report("MM508", Scalar(found.group(0), start, end), secret=mask(found.group(0)), key="a comment or text")
+            self.report(
+                "MM508",
+                Scalar(found.group(0), start, end),
+                secret=mask(found.group(0)),
+                key="a comment or text",
+            )

@@ -27,7 +27,7 @@ class Walker:
 
     def string(self, position: int) -> tuple[Scalar, int]:
         value, end = scanstring(self.text, position + 1)
-        raw = self.text[position + 1:end - 1]
+        raw = self.text[position + 1 : end - 1]
         return Scalar(value, position + 1, end - 1, raw == value), end
 
     def value(self, position: int, path: tuple[str, ...], in_list: bool = False) -> int:
@@ -101,5 +101,7 @@ def migrate(text: str, rewrite: ConfigRewrite) -> None:
     try:
         json.loads(body)
     except json.JSONDecodeError as error:
-        raise ParseError(f"line {error.lineno}, column {error.colno}: {error.msg}", error.lineno, error.colno) from None
+        raise ParseError(
+            f"line {error.lineno}, column {error.colno}: {error.msg}", error.lineno, error.colno
+        ) from None
     Walker(text, rewrite).value(len(text) - len(body), ())

@@ -68,7 +68,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     for edit in sorted(edits):
         if edit.start < position:
             continue
-        out.append(text[position:edit.start])
+        out.append(text[position : edit.start])
         out.append(edit.text)
         position = edit.end
     out.append(text[position:])

@@ -45,7 +45,7 @@ class Lexer:
         self.headers: list[Scalar] = []
 
     def peek(self, count: int = 1) -> str:
-        return self.text[self.pos:self.pos + count]
+        return self.text[self.pos : self.pos + count]
 
     def blank(self, newlines: bool = False) -> None:
         while self.pos < len(self.text):
@@ -114,14 +114,14 @@ class Lexer:
                 while text.startswith(quote[0], end + 3):
                     end += 1
                 self.pos = end + 3
-                raw = text[start + 3:end]
+                raw = text[start + 3 : end]
                 return Scalar(raw, start + 3, end, exact=False)
         quote = text[start]
         index = start + 1
         while text[index] != quote:
             index += 2 if quote == '"' and text[index] == "\\" else 1
         self.pos = index + 1
-        raw = text[start + 1:index]
+        raw = text[start + 1 : index]
         exact = quote == "'" or "\\" not in raw
         value = raw if exact else _basic_value(raw)
         return Scalar(value, start + 1, index, exact)

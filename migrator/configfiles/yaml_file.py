@@ -29,7 +29,11 @@ def scalar(node: ScalarNode, text: str) -> Scalar:
         return Scalar(value, start, end, False, empty)
     close = end - 1 if style in ('"', "'") else end
     begin = close - len(value)
-    exact = begin >= start and text[begin:close] == value and (style is None or text[begin - 1] == style)
+    exact = (
+        begin >= start
+        and text[begin:close] == value
+        and (style is None or text[begin - 1] == style)
+    )
     if exact:
         return Scalar(value, begin, close, True, empty)
     return Scalar(value, start, end, False, empty)
@@ -41,7 +45,9 @@ def compose(text: str) -> list[Node]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ParseError(f"line {line}, column {column}: {error.problem or error.context}", line, column) from None
+        raise ParseError(
+            f"line {line}, column {column}: {error.problem or error.context}", line, column
+        ) from None
     except yaml.YAMLError as error:
         raise ParseError(str(error)) from None
 
@@ -67,12 +73,16 @@ class Walker:
         for key, value in entries:
             child = (*path, key.value)
             if isinstance(value, ScalarNode):
-                self.rewrite.entry(scalar(key, self.text), scalar(value, self.text), child, siblings)
+                self.rewrite.entry(
+                    scalar(key, self.text), scalar(value, self.text), child, siblings
+                )
             else:
                 self.rewrite.entry(scalar(key, self.text), None, child, siblings)
                 self.node(value, child)
 
-    def env_entry(self, entries: list[tuple[ScalarNode, Node]], path: tuple[str, ...], siblings: set[str]) -> bool:
+    def env_entry(
+        self, entries: list[tuple[ScalarNode, Node]], path: tuple[str, ...], siblings: set[str]
+    ) -> bool:
         """Kubernetes `- name: OPENAI_API_KEY` / `value: ...`: the name is the variable."""
         fields = {k.value: v for k, v in entries}
         name = fields.get(self.facts.env_entry_name)

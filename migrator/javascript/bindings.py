@@ -17,11 +17,21 @@ from tree_sitter import Node
 from migrator.javascript.source import string_value
 
 # Nodes that open a scope for names declared directly inside them.
-_SCOPES = frozenset({
-    "statement_block", "function_declaration", "function_expression", "arrow_function",
-    "method_definition", "generator_function_declaration", "generator_function", "class_body",
-    "for_statement", "for_in_statement", "catch_clause",
-})
+_SCOPES = frozenset(
+    {
+        "statement_block",
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+        "class_body",
+        "for_statement",
+        "for_in_statement",
+        "catch_clause",
+    }
+)
 _DECLARATIONS = ("lexical_declaration", "variable_declaration")
 
 
@@ -65,7 +75,9 @@ def _pattern_bindings(pattern: Node, target: str, module: str, out: Found) -> No
         elif child.type == "pair_pattern":
             key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
             if key is not None and value is not None and key.text:
-                _pattern_bindings(value, f"{target}.{string_value(key) or key.text.decode()}", module, out)
+                _pattern_bindings(
+                    value, f"{target}.{string_value(key) or key.text.decode()}", module, out
+                )
 
 
 def _import_bindings(statement: Node, out: Found) -> None:
@@ -89,7 +101,10 @@ def _import_bindings(statement: Node, out: Found) -> None:
                 for spec in part.named_children:
                     if spec.type != "import_specifier":
                         continue
-                    spelled, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    spelled, alias = (
+                        spec.child_by_field_name("name"),
+                        spec.child_by_field_name("alias"),
+                    )
                     if spelled is None or not spelled.text:
                         continue
                     imported = string_value(spelled) or spelled.text.decode()
@@ -116,14 +131,24 @@ def collect_bindings(nodes: list[Node], scopes: Scopes) -> dict[tuple[int, str],
             if target is not None and name is not None:
                 module = _module_of(_bare_module(node.child_by_field_name("value"))) or target
                 _pattern_bindings(name, target, module, found)
-    return {(scopes.declaring_scope(name), (name.text or b"").decode()): Binding(target, module) for name, target, module in found}
+    return {
+        (scopes.declaring_scope(name), (name.text or b"").decode()): Binding(target, module)
+        for name, target, module in found
+    }
 
 
 def _bare_module(node: Node | None) -> Node | None:
     """The `require(...)` / `import(...)` call inside `require("x").default`."""
-    while node is not None and node.type in ("member_expression", "parenthesized_expression", "await_expression"):
-        node = node.child_by_field_name("object") if node.type == "member_expression" else (
-            node.named_children[-1] if node.named_children else None)
+    while node is not None and node.type in (
+        "member_expression",
+        "parenthesized_expression",
+        "await_expression",
+    ):
+        node = (
+            node.child_by_field_name("object")
+            if node.type == "member_expression"
+            else (node.named_children[-1] if node.named_children else None)
+        )
     return node
 
 
@@ -132,9 +157,20 @@ def _bound_names(pattern: Node, out: set[bytes]) -> None:
     if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
         out.add(pattern.text or b"")
         return
-    if pattern.type in ("member_expression", "type_annotation", "string", "number", "property_identifier"):
+    if pattern.type in (
+        "member_expression",
+        "type_annotation",
+        "string",
+        "number",
+        "property_identifier",
+    ):
         return
-    if pattern.type in ("assignment_pattern", "required_parameter", "optional_parameter", "object_assignment_pattern"):
+    if pattern.type in (
+        "assignment_pattern",
+        "required_parameter",
+        "optional_parameter",
+        "object_assignment_pattern",
+    ):
         left = pattern.child_by_field_name("left") or pattern.child_by_field_name("pattern")
         if left is not None:
             _bound_names(left, out)
@@ -168,7 +204,11 @@ def _declared(scope: Node) -> frozenset[bytes]:
                 target = declarator.child_by_field_name("name")
                 if target is not None:
                     _bound_names(target, names)
-        elif child.type in ("function_declaration", "class_declaration", "generator_function_declaration"):
+        elif child.type in (
+            "function_declaration",
+            "class_declaration",
+            "generator_function_declaration",
+        ):
             own = child.child_by_field_name("name")
             if own is not None and own.text:
                 names.add(own.text)

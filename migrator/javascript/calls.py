@@ -64,7 +64,10 @@ class CallChecker:
         if node is None:
             return None
         js = self.js
-        if node.type in ("new_expression", "call_expression") and (node.start_byte, node.end_byte) in js.built:
+        if (
+            node.type in ("new_expression", "call_expression")
+            and (node.start_byte, node.end_byte) in js.built
+        ):
             return js.built[(node.start_byte, node.end_byte)]
         if node.type == "identifier" and node.text:
             text = node.text.decode()
@@ -90,7 +93,11 @@ class CallChecker:
                     return returned
             if function is not None and function.type == "member_expression":
                 prop = function.child_by_field_name("property")
-                if prop is not None and prop.text and snake(prop.text.decode()) in self.client_methods:
+                if (
+                    prop is not None
+                    and prop.text
+                    and snake(prop.text.decode()) in self.client_methods
+                ):
                     return self.holder(function.child_by_field_name("object"))
         return None
 
@@ -108,7 +115,9 @@ class CallChecker:
             prop = node.child_by_field_name("property")
             if prop is None or not prop.text:
                 return None
-            name = snake(prop.text.decode()) if self.js.facts.camel_resources else prop.text.decode()
+            name = (
+                snake(prop.text.decode()) if self.js.facts.camel_resources else prop.text.decode()
+            )
             if name not in self.wrappers:
                 names.append(name)
             node = node.child_by_field_name("object")
@@ -171,7 +180,12 @@ class CallChecker:
             prop = node.child_by_field_name("property")
             names.append(snake(prop.text.decode()) if prop is not None and prop.text else "")
             node = unwrap(node.child_by_field_name("object"))
-        if node is None or node.type != "identifier" or not node.text or node.text.decode() not in js.resolver.names:
+        if (
+            node is None
+            or node.type != "identifier"
+            or not node.text
+            or node.text.decode() not in js.resolver.names
+        ):
             return
         binding = js.resolver.bindings.get(js.variable(node))
         if binding is None or binding.module in js.facts.packages:
@@ -183,19 +197,35 @@ class CallChecker:
         if not api.code:
             return
         options = self._options(call)
-        if api.skip_when_model_literal and options is not None and any(
-            key_name(pair) in self.js.ctx.settings.catalog.connection.model_keywords
-            and _literal_model(pair.child_by_field_name("value"))
-            for pair in options.named_children if pair.type == "pair"
+        if (
+            api.skip_when_model_literal
+            and options is not None
+            and any(
+                key_name(pair) in self.js.ctx.settings.catalog.connection.model_keywords
+                and _literal_model(pair.child_by_field_name("value"))
+                for pair in options.named_children
+                if pair.type == "pair"
+            )
         ):
             return
-        self.js.report(api.code, call, call=shown, api=api.dotted, openai_path=api.openai_path,
-                       mistral_path=api.mistral_path or "none", advice=api.js_advice or api.advice)
+        self.js.report(
+            api.code,
+            call,
+            call=shown,
+            api=api.dotted,
+            openai_path=api.openai_path,
+            mistral_path=api.mistral_path or "none",
+            advice=api.js_advice or api.advice,
+        )
 
     @staticmethod
     def _arguments(call: Node) -> list[Node]:
         arguments = call.child_by_field_name("arguments")
-        return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        return (
+            [a for a in arguments.named_children if a.type != "comment"]
+            if arguments is not None
+            else []
+        )
 
     def _options(self, call: Node) -> Node | None:
         args = self._arguments(call)
@@ -211,14 +241,27 @@ class CallChecker:
         if first.type == "identifier":  # const params = { ... }; create(params)
             first = self._object_constant(first) or first
         if first.type != "object":
-            js.report("MM309", first, kwargs=js.text(first), names=", ".join(js.rules.unseen_names(api.params)))
+            js.report(
+                "MM309",
+                first,
+                kwargs=js.text(first),
+                names=", ".join(js.rules.unseen_names(api.params)),
+            )
             return
         table = js.rules.params.get(api.params, {})
-        keys = {key_name(p) if p.type == "pair" else js.text(p) for p in first.named_children
-                if p.type in ("pair", "shorthand_property_identifier")}
+        keys = {
+            key_name(p) if p.type == "pair" else js.text(p)
+            for p in first.named_children
+            if p.type in ("pair", "shorthand_property_identifier")
+        }
         for member in first.named_children:
             if member.type == "spread_element":
-                js.report("MM309", member, kwargs=js.text(member), names=", ".join(js.rules.unseen_names(api.params)))
+                js.report(
+                    "MM309",
+                    member,
+                    kwargs=js.text(member),
+                    names=", ".join(js.rules.unseen_names(api.params)),
+                )
                 continue
             value: Node | None
             if member.type == "shorthand_property_identifier":  # { model, seed }
@@ -234,26 +277,59 @@ class CallChecker:
                 self._check_value(rule, value, member)
             fix = rule.js_fix or rule.fix
             if fix == "rename" and rule.mistral_name in keys:
-                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
-                          advice=f"not renamed: the call already passes {rule.mistral_name}; "
-                                 + ("keep one of them" if rule.js_fix else rule.advice))
+                js.report(
+                    rule.unfixed_code,
+                    member,
+                    param=rule.name,
+                    mistral=rule.mistral_name,
+                    advice=f"not renamed: the call already passes {rule.mistral_name}; "
+                    + ("keep one of them" if rule.js_fix else rule.advice),
+                )
             elif fix == "rename" and rule.js_fix and js.typescript:
-                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name, advice=rule.ts_advice)
+                js.report(
+                    rule.unfixed_code,
+                    member,
+                    param=rule.name,
+                    mistral=rule.mistral_name,
+                    advice=rule.ts_advice,
+                )
             elif fix == "rename":
-                if js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name, action=rule.js_fixed or rule.fixed):
+                if js.report(
+                    rule.code,
+                    member,
+                    param=rule.name,
+                    mistral=rule.mistral_name,
+                    action=rule.js_fixed or rule.fixed,
+                ):
                     key = member.child_by_field_name("key")
                     if key is None:  # shorthand: { seed } -> { random_seed: seed }
-                        js.edits.replace(member.start_byte, member.end_byte, f"{rule.mistral_name}: {name}")
+                        js.edits.replace(
+                            member.start_byte, member.end_byte, f"{rule.mistral_name}: {name}"
+                        )
                     else:
-                        text = rule.mistral_name if key.type == "property_identifier" else quoted(rule.mistral_name, js.text(key)[0])
+                        text = (
+                            rule.mistral_name
+                            if key.type == "property_identifier"
+                            else quoted(rule.mistral_name, js.text(key)[0])
+                        )
                         js.edits.replace(key.start_byte, key.end_byte, text)
                     js.ctx.rewrote(KIND, uses_os=False)
             elif fix:
-                js.report(rule.unfixed_code, member, param=rule.name, mistral=rule.mistral_name,
-                          advice=rule.js_advice or rule.advice)
+                js.report(
+                    rule.unfixed_code,
+                    member,
+                    param=rule.name,
+                    mistral=rule.mistral_name,
+                    advice=rule.js_advice or rule.advice,
+                )
             elif rule.code:
-                js.report(rule.code, member, param=rule.name, mistral=rule.mistral_name or "none",
-                          advice=rule.js_advice or rule.advice)
+                js.report(
+                    rule.code,
+                    member,
+                    param=rule.name,
+                    mistral=rule.mistral_name or "none",
+                    advice=rule.js_advice or rule.advice,
+                )
 
     def _object_constant(self, identifier: Node) -> Node | None:
         """The object literal a same-scope `const` holds, when the name is one."""
@@ -269,7 +345,9 @@ class CallChecker:
                 js.report(check.code, where, param=rule.name, advice=check.advice)
             return
         values = [literal(branch) for branch in branches(value)]
-        verdict = judge_values(check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values)
+        verdict = judge_values(
+            check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values
+        )
         if verdict is not None:
             code, fields = verdict
             js.report(code, where, param=rule.name, **fields)
@@ -282,7 +360,9 @@ class CallChecker:
 
         options = self._options(call)
         found = properties(options) if options is not None else {}
-        model = unwrap(next((found[key] for key in sorted(self.js.facts.model_keys) if key in found), None))
+        model = unwrap(
+            next((found[key] for key in sorted(self.js.facts.model_keys) if key in found), None)
+        )
         if model is not None and model.type in ("identifier", "shorthand_property_identifier"):
             model = unwrap(self.js.constant_value(model))  # const model = provider.chat(...)
         if options is None or model is None or model.type != "call_expression":
@@ -309,7 +389,11 @@ class CallChecker:
         argument = self._model_argument(call)
         value = string_value(argument)
         match = js.ctx.settings.models.lookup(value) if value is not None else None
-        mistral = match.entry.mistral if match is not None and match.entry is not None and match.entry.mistral else "<mistral model>"
+        mistral = (
+            match.entry.mistral
+            if match is not None and match.entry is not None and match.entry.mistral
+            else "<mistral model>"
+        )
         name, package = provider.name, provider.package
         if factory.mistral is None:
             suggestion = f"no {package} equivalent: {js.text(call.child_by_field_name('function') or call)}() calls {factory.api}, which Mistral does not serve the same way"
@@ -329,7 +413,12 @@ class CallChecker:
             return
         argument = self._model_argument(call)
         if factory.fix == "chat" and factory.code:
-            if js.report(factory.code, call, call=js.text(function) + "()", fixed=f"{js.text(function.child_by_field_name('object') or function) if method else js.text(function)}.chat()"):
+            if js.report(
+                factory.code,
+                call,
+                call=js.text(function) + "()",
+                fixed=f"{js.text(function.child_by_field_name('object') or function) if method else js.text(function)}.chat()",
+            ):
                 if method:
                     prop = function.child_by_field_name("property")
                     assert prop is not None
@@ -339,10 +428,22 @@ class CallChecker:
                 js.ctx.rewrote(KIND, uses_os=False)
         else:
             surface = js.rules.surface(tuple(factory.api.split(".")) + ("create",))
-            if surface is not None and surface[0].code and surface[0].code.startswith("MM40") and surface[0].status != "compatible":
+            if (
+                surface is not None
+                and surface[0].code
+                and surface[0].code.startswith("MM40")
+                and surface[0].status != "compatible"
+            ):
                 api = surface[0]
-                js.report(api.code, call, call=js.text(function), api=api.dotted, openai_path=api.openai_path,
-                          mistral_path=api.mistral_path or "none", advice=factory.advice or api.js_advice or api.advice)
+                js.report(
+                    api.code,
+                    call,
+                    call=js.text(function),
+                    api=api.dotted,
+                    openai_path=api.openai_path,
+                    mistral_path=api.mistral_path or "none",
+                    advice=factory.advice or api.js_advice or api.advice,
+                )
         value = string_value(argument)
         if argument is not None and value is not None:
             match = js.ctx.settings.models.lookup(value)

@@ -49,7 +49,11 @@ def _holder_of(js: JsFile, node: Node, holder: Holder) -> None:
     """Remember where the built value is stored: `const c = ...`, `this.c = ...`, a field."""
     js.built[(node.start_byte, node.end_byte)] = holder
     parent = node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "await_expression", "as_expression"):
+    while parent is not None and parent.type in (
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+    ):
         parent = parent.parent
     if parent is None:
         return
@@ -95,9 +99,15 @@ class Construction:
         self.kind = kind
         arguments = node.child_by_field_name("arguments")
         self.arguments = arguments
-        args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        args = (
+            [a for a in arguments.named_children if a.type != "comment"]
+            if arguments is not None
+            else []
+        )
         # LangChain 1.x also takes the model first: new ChatOpenAI("gpt-4o", { ... })
-        self.model_first = args[0] if args and kind.model and string_value(args[0]) is not None else None
+        self.model_first = (
+            args[0] if args and kind.model and string_value(args[0]) is not None else None
+        )
         if self.model_first is not None:
             args = args[1:]
         self.options = unwrap(args[0]) if args else None
@@ -129,8 +139,14 @@ class Construction:
             if additions:
                 from migrator.javascript.objects import add_properties
 
-                add_properties(self.js, self.arguments, self.options, additions, after=self.model_first,
-                               callee=self.node.child_by_field_name("constructor"))
+                add_properties(
+                    self.js,
+                    self.arguments,
+                    self.options,
+                    additions,
+                    after=self.model_first,
+                    callee=self.node.child_by_field_name("constructor"),
+                )
             self._review()
         else:
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
@@ -161,19 +177,33 @@ class Construction:
         """`const { OPENAI_API_KEY } = process.env` (or `{ OPENAI_API_KEY: key }`) for the
         identifier given as the option: the variable it holds."""
         plain = unwrap(value)
-        if plain is None or plain.type not in ("identifier", "shorthand_property_identifier") or not plain.text:
+        if (
+            plain is None
+            or plain.type not in ("identifier", "shorthand_property_identifier")
+            or not plain.text
+        ):
             return None
         js = self.js
         wanted = js.variable(plain)
         for declarator in js.declarators:
-            pattern, held = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
-            if pattern is None or pattern.type != "object_pattern" or dotted(held) not in js.facts.env_objects:
+            pattern, held = (
+                declarator.child_by_field_name("name"),
+                unwrap(declarator.child_by_field_name("value")),
+            )
+            if (
+                pattern is None
+                or pattern.type != "object_pattern"
+                or dotted(held) not in js.facts.env_objects
+            ):
                 continue
             for part in pattern.named_children:
                 if part.type == "shorthand_property_identifier_pattern" and part.text == plain.text:
                     local, variable = part, part.text.decode()
                 elif part.type == "pair_pattern":
-                    key, local_node = part.child_by_field_name("key"), part.child_by_field_name("value")
+                    key, local_node = (
+                        part.child_by_field_name("key"),
+                        part.child_by_field_name("value"),
+                    )
                     if key is None or local_node is None or local_node.text != plain.text:
                         continue
                     local, variable = local_node, string_value(key) or (key.text or b"").decode()
@@ -204,9 +234,17 @@ class Construction:
         variable = self._destructured_env(value)
         if variable is not None:
             connection = js.ctx.settings.catalog.connection
-            if variable in connection.env_base_url and renamed_variable(variable, js.ctx.settings) is not None:
-                self._default_for_destructured(value, quoted(js.ctx.settings.mistral_base_url, js.quote))
-            elif not (variable.startswith(connection.env_prefix) or variable == js.ctx.settings.base_url_env):
+            if (
+                variable in connection.env_base_url
+                and renamed_variable(variable, js.ctx.settings) is not None
+            ):
+                self._default_for_destructured(
+                    value, quoted(js.ctx.settings.mistral_base_url, js.quote)
+                )
+            elif not (
+                variable.startswith(connection.env_prefix)
+                or variable == js.ctx.settings.base_url_env
+            ):
                 self.elsewhere = True
                 js.report("MM105", value, url=f"{variable} (an environment variable)")
             return
@@ -228,11 +266,19 @@ class Construction:
         if read is not None:
             name, _ = read
             connection = settings.catalog.connection
-            if name in connection.env_base_url or name == settings.base_url_env or name.startswith(connection.env_prefix):
+            if (
+                name in connection.env_base_url
+                or name == settings.base_url_env
+                or name.startswith(connection.env_prefix)
+            ):
                 new = renamed_variable(name, settings) or name
                 if new != name and js.report("MM104", value, old=name, new=new):
                     js.claimed.add(read[1].start_byte)
-                    js.edits.replace(value.start_byte, value.end_byte, js.env_default(new, settings.mistral_base_url))
+                    js.edits.replace(
+                        value.start_byte,
+                        value.end_byte,
+                        js.env_default(new, settings.mistral_base_url),
+                    )
                     js.grow(value)
                     js.ctx.rewrote(CONNECTION, new, uses_os=False)
             else:
@@ -243,11 +289,17 @@ class Construction:
         plain = unwrap(value)
         if plain is not None and plain.type == "template_string":
             head = js.text(plain)[1:].split("${", 1)[0]
-            if classify_url(head, settings.catalog.connection) in ("other", None) and head.startswith("http"):
+            if classify_url(head, settings.catalog.connection) in (
+                "other",
+                None,
+            ) and head.startswith("http"):
                 self.elsewhere = True
                 js.report("MM105", value, url=js.text(plain))
                 return
-        if unwrap(value) is not None and unwrap(value).type in ("binary_expression", "ternary_expression"):  # type: ignore[union-attr]
+        if unwrap(value) is not None and unwrap(value).type in (
+            "binary_expression",
+            "ternary_expression",
+        ):  # type: ignore[union-attr]
             return  # `process.env.X ?? "https://..."`: the parts are rewritten on their own
         js.report("MM108", value, keyword=key)
 
@@ -282,7 +334,10 @@ class Construction:
             return
         variable = self._destructured_env(value)
         if variable is not None:
-            if renamed_variable(variable, settings) is not None and variable in settings.catalog.connection.env_api_key:
+            if (
+                renamed_variable(variable, settings) is not None
+                and variable in settings.catalog.connection.env_api_key
+            ):
                 self._default_for_destructured(value, quoted("", js.quote))
             return
         plain = unwrap(value)
@@ -297,14 +352,23 @@ class Construction:
                     read = env_read(plain.child_by_field_name("left"), js.facts.env_objects)
                     if read is not None:
                         js.claimed.add(read[1].start_byte)
-                    js.edits.replace(value.start_byte, value.end_byte, js.key_read(settings.api_key_env))
+                    js.edits.replace(
+                        value.start_byte, value.end_byte, js.key_read(settings.api_key_env)
+                    )
                     js.ctx.rewrote(KEYS, settings.api_key_env, uses_os=False)
                 return
         if plain is not None and plain.type == "identifier":
             constant = _secret_constant(js, plain)
             if constant is not None and looks_like_secret(constant[0]):
                 js.ctx.secrets.add(constant[0])
-                js.report("MM114", value, keyword=key, secret=mask(constant[0]), line=constant[1], env=settings.api_key_env)
+                js.report(
+                    "MM114",
+                    value,
+                    keyword=key,
+                    secret=mask(constant[0]),
+                    line=constant[1],
+                    env=settings.api_key_env,
+                )
                 return
         if plain is not None and plain.type in ("binary_expression", "ternary_expression"):
             return
@@ -335,12 +399,18 @@ class Construction:
         if kind.api_key and self._find(kind.api_key) is None and js.env_available:
             missing.append((kind.api_key[0], js.key_read(settings.api_key_env)))
         if kind.base_url and self._find(kind.base_url) is None:
-            missing.append((kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url)))
+            missing.append(
+                (kind.base_url[0], js.env_default(settings.base_url_env, settings.mistral_base_url))
+            )
         if not missing:
             return []
         for path, _ in missing:
             outer = path.split(".")[0] if "." in path else None
-            holder = unwrap(properties(self.options).get(outer)) if outer and self.options is not None else None
+            holder = (
+                unwrap(properties(self.options).get(outer))
+                if outer and self.options is not None
+                else None
+            )
             if holder is not None and (holder.type != "object" or has_spread(holder)):
                 # configuration: config / { ...config }: what it holds is not visible here
                 js.report("MM108", holder, keyword=path)
@@ -349,7 +419,9 @@ class Construction:
         if self.options is not None and has_spread(self.options):
             js.report("MM108", self.options, keyword=f"{names} (spread options)")
             return []
-        if not js.report("MM103", self.node, client=_label(js, self.node), missing=names, added=names):
+        if not js.report(
+            "MM103", self.node, client=_label(js, self.node), missing=names, added=names
+        ):
             return []
         js.ctx.rewrote(CONNECTION, settings.api_key_env, uses_os=False)
         js.ctx.env_vars.add(settings.base_url_env)
@@ -368,7 +440,12 @@ class Construction:
 
     def _default_model(self) -> list[tuple[str, str]]:
         js, kind = self.js, self.kind
-        if not kind.default_model or not kind.model or self.model_first is not None or self._find(kind.model) is not None:
+        if (
+            not kind.default_model
+            or not kind.model
+            or self.model_first is not None
+            or self._find(kind.model) is not None
+        ):
             return []
         match = js.ctx.settings.models.lookup(kind.default_model)
         if match is None or not match.rewritable or match.entry is None:
@@ -377,8 +454,15 @@ class Construction:
             return []
         entry = match.entry
         name = js.text(self.node.child_by_field_name("constructor") or self.node)
-        if not js.report("MM209", self.node, framework=name, keyword=kind.model[0], openai=kind.default_model,
-                         mistral=entry.mistral, env=entry.env):
+        if not js.report(
+            "MM209",
+            self.node,
+            framework=name,
+            keyword=kind.model[0],
+            openai=kind.default_model,
+            mistral=entry.mistral,
+            env=entry.env,
+        ):
             return []
         js.ctx.rewrote("model ids", entry.env, uses_os=False)
         return [(kind.model[0], js.env_default(entry.env, entry.mistral))]
@@ -387,7 +471,9 @@ class Construction:
         js = self.js
         if self.options is None or not self.kind.review:
             return
-        callee = self.node.child_by_field_name("constructor") or self.node.child_by_field_name("function")
+        callee = self.node.child_by_field_name("constructor") or self.node.child_by_field_name(
+            "function"
+        )
         review_options(js, self.options, self.kind.review, js.text(callee or self.node))
 
 
@@ -401,9 +487,13 @@ def review_options(js: JsFile, obj: Node, reviews: dict[str, Review], name: str)
         if review.unless_key and review.unless_key in options:
             continue
         plain = unwrap(value)
-        if review.when_key and not (plain is not None and plain.type == "object" and review.when_key in properties(plain)):
+        if review.when_key and not (
+            plain is not None and plain.type == "object" and review.when_key in properties(plain)
+        ):
             continue
-        js.report(review.code, value.parent or value, framework=name, keyword=key, advice=review.advice)
+        js.report(
+            review.code, value.parent or value, framework=name, keyword=key, advice=review.advice
+        )
 
 
 def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
@@ -437,7 +527,11 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
         if plain is not None and plain.type == "binary_expression":
             left, right = plain.child_by_field_name("left"), plain.child_by_field_name("right")
             options = [n for n in (left, right) if n is not None]
-            if left is not None and unwrap(left) is not None and unwrap(left).type in ("member_expression", "subscript_expression"):  # type: ignore[union-attr]
+            if (
+                left is not None
+                and unwrap(left) is not None
+                and unwrap(left).type in ("member_expression", "subscript_expression")
+            ):  # type: ignore[union-attr]
                 options = [right] if right is not None else []
         found = [checker.holder(option) for option in options]
         if found and all(h is not None and h == found[0] for h in found):
@@ -445,7 +539,10 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
         return None
 
     for declarator in declarators:
-        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+        name, value = (
+            declarator.child_by_field_name("name"),
+            declarator.child_by_field_name("value"),
+        )
         if name is None or not name.text or value is None:
             continue
         if name.type == "object_pattern":  # const { chat } = client
@@ -454,7 +551,11 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
                 for part in name.named_children:
                     if part.type == "shorthand_property_identifier_pattern" and part.text:
                         resource = part.text.decode()
-                        js.remember(js.variable(part), replace(base, prefix=(*base.prefix, _snake(resource))), replace=False)
+                        js.remember(
+                            js.variable(part),
+                            replace(base, prefix=(*base.prefix, _snake(resource))),
+                            replace=False,
+                        )
             continue
         if name.type != "identifier" or js.variable(name) in js.names:
             continue
@@ -504,8 +605,16 @@ def function_holders(js: JsFile, functions: list[Node], declarators: list[Node])
         if name is not None and body is not None:
             named.append((name, body))
     for declarator in declarators:
-        name, value = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
-        if name is not None and name.type == "identifier" and value is not None and value.type in ("arrow_function", "function_expression"):
+        name, value = (
+            declarator.child_by_field_name("name"),
+            unwrap(declarator.child_by_field_name("value")),
+        )
+        if (
+            name is not None
+            and name.type == "identifier"
+            and value is not None
+            and value.type in ("arrow_function", "function_expression")
+        ):
             body = value.child_by_field_name("body")
             if body is not None:
                 named.append((name, body))

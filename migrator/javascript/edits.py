@@ -37,7 +37,7 @@ class Edits:
         for edit in sorted(self.items):
             if edit.start < position:
                 raise OverlappingEdits(f"edits overlap at byte {edit.start}")
-            out.append(data[position:edit.start])
+            out.append(data[position : edit.start])
             out.append(edit.text)
             position = edit.end
         out.append(data[position:])

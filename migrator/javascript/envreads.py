@@ -33,8 +33,11 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
             continue
         js.claimed.add(spelled.start_byte)
         parent = node.parent
-        if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
-                and parent.child_by_field_name("left") == node:
+        if (
+            parent is not None
+            and parent.type in ("assignment_expression", "augmented_assignment_expression")
+            and parent.child_by_field_name("left") == node
+        ):
             # process.env.OPENAI_API_KEY = ...: what is stored there is the reader's business
             new = renamed_variable(name, js.ctx.settings)
             if new is not None:
@@ -43,8 +46,15 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
         quote = "" if spelled.type == "property_identifier" else quote_of(spelled)
         _rename(js, node, name, spelled, quote + "{new}" + quote)
     for declarator in declarators:
-        pattern, value = declarator.child_by_field_name("name"), unwrap(declarator.child_by_field_name("value"))
-        if pattern is None or pattern.type != "object_pattern" or dotted(value) not in js.facts.env_objects:
+        pattern, value = (
+            declarator.child_by_field_name("name"),
+            unwrap(declarator.child_by_field_name("value")),
+        )
+        if (
+            pattern is None
+            or pattern.type != "object_pattern"
+            or dotted(value) not in js.facts.env_objects
+        ):
             continue
         if js.is_hands_off(declarator):
             continue
@@ -56,8 +66,18 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
                 key = part.child_by_field_name("key")
                 name = (string_value(key) or (key.text or b"").decode()) if key is not None else ""
                 if key is not None and name:
-                    _rename(js, part, name, key, "{new}" if key.type == "property_identifier" else quote_of(key) + "{new}" + quote_of(key))
-            elif part.type == "object_assignment_pattern":  # { OPENAI_MODEL = "gpt-4o" } = process.env
+                    _rename(
+                        js,
+                        part,
+                        name,
+                        key,
+                        "{new}"
+                        if key.type == "property_identifier"
+                        else quote_of(key) + "{new}" + quote_of(key),
+                    )
+            elif (
+                part.type == "object_assignment_pattern"
+            ):  # { OPENAI_MODEL = "gpt-4o" } = process.env
                 left = part.child_by_field_name("left")
                 if left is not None and left.text:
                     name = left.text.decode()

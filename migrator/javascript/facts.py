@@ -77,13 +77,18 @@ class JsFacts:
     @property
     def packages(self) -> frozenset[str]:
         """The npm packages this file's entries name (`openai`, `@ai-sdk/openai`, ...)."""
-        targets = [*self.legacy, *self.providers, *(c for kind in self.clients for c in kind.callables)]
+        targets = [
+            *self.legacy,
+            *self.providers,
+            *(c for kind in self.clients for c in kind.callables),
+        ]
         return frozenset(_package_of(target) for target in targets)
 
     def browser_code(self, data: bytes) -> bool:
         """Reads a browser env object (`import.meta.env`) and no server one (`process.env`)."""
         return any(o.encode() in data for o in self.browser_env_objects) and not any(
-            o.encode() in data for o in self.env_objects)
+            o.encode() in data for o in self.env_objects
+        )
 
     def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
         if target is None:
@@ -104,18 +109,32 @@ def _package_of(target: str) -> str:
 
 def _reviews(data: dict[str, Any]) -> dict[str, Review]:
     return {
-        key: Review(value["code"], value["advice"], value.get("unless"), value.get("unless_key", ""), value.get("when_key", ""))
+        key: Review(
+            value["code"],
+            value["advice"],
+            value.get("unless"),
+            value.get("unless_key", ""),
+            value.get("when_key", ""),
+        )
         for key, value in data.get("review", {}).items()
     }
 
 
 def _client(name: str, data: dict[str, Any]) -> ClientKind:
     return ClientKind(
-        name=name, callables=frozenset(data["callables"]), new=bool(data["new"]), kind=data["kind"],
-        api_key=tuple(data.get("api_key", ())), base_url=tuple(data.get("base_url", ())),
-        model=tuple(data.get("model", ())), default_model=data.get("default_model", ""),
-        returns=data.get("returns", ""), code=data.get("code", ""), advice=data.get("advice", ""),
-        plain=data.get("plain", ""), review=_reviews(data),
+        name=name,
+        callables=frozenset(data["callables"]),
+        new=bool(data["new"]),
+        kind=data["kind"],
+        api_key=tuple(data.get("api_key", ())),
+        base_url=tuple(data.get("base_url", ())),
+        model=tuple(data.get("model", ())),
+        default_model=data.get("default_model", ""),
+        returns=data.get("returns", ""),
+        code=data.get("code", ""),
+        advice=data.get("advice", ""),
+        plain=data.get("plain", ""),
+        review=_reviews(data),
     )
 
 
@@ -141,8 +160,14 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         legacy=frozenset(data["legacy"]["callables"]),
         legacy_what=data["legacy"]["what"],
         factories={
-            method: Factory(method, entry["api"], entry.get("fix", ""), entry.get("code", ""), entry.get("mistral"),
-                            entry.get("advice", ""))
+            method: Factory(
+                method,
+                entry["api"],
+                entry.get("fix", ""),
+                entry.get("code", ""),
+                entry.get("mistral"),
+                entry.get("advice", ""),
+            )
             for method, entry in data["factories"].items()
         },
     )

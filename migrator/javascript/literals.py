@@ -106,7 +106,9 @@ def url_literal(js: JsFile, node: Node, value: str) -> None:
     if not js.report("MM101", node, url=value, env=env, default=settings.mistral_base_url):
         return
     if fallback_of is not None:
-        js.edits.replace(node.start_byte, node.end_byte, quoted(settings.mistral_base_url, quote_of(node)))
+        js.edits.replace(
+            node.start_byte, node.end_byte, quoted(settings.mistral_base_url, quote_of(node))
+        )
     else:
         _replace(js, node, js.env_default(env, settings.mistral_base_url))
     js.ctx.rewrote(URLS, env, uses_os=False)
@@ -121,11 +123,22 @@ def template_ids(js: JsFile, node: Node) -> None:
             token = token.rstrip("-_.:")
             match = js.ctx.settings.models.lookup(token)
             if match is not None and match.kind != "unknown":
-                js.report("MM207", node, openai=token, place="inside a template literal", mistral=_mapped(match))
+                js.report(
+                    "MM207",
+                    node,
+                    openai=token,
+                    place="inside a template literal",
+                    mistral=_mapped(match),
+                )
 
 
 def _statement_of(node: Node) -> Node:
-    while node.parent is not None and node.parent.type not in ("program", "statement_block", "class_body", "switch_case"):
+    while node.parent is not None and node.parent.type not in (
+        "program",
+        "statement_block",
+        "class_body",
+        "switch_case",
+    ):
         node = node.parent
     return node
 
@@ -157,7 +170,8 @@ def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
         for call in calls:  # fetch(OPENAI_URL, ...), http.post(`${OPENAI_URL}/x`, ...)
             arguments = call.child_by_field_name("arguments")
             if arguments is not None and any(
-                n.type == "identifier" and n.text and js.variable(n) in names for n in _argument_parts(arguments)
+                n.type == "identifier" and n.text and js.variable(n) in names
+                for n in _argument_parts(arguments)
             ):
                 statement = _statement_of(call)
                 js.hands_off.append((statement.start_byte, statement.end_byte))
@@ -210,4 +224,10 @@ def scan_strings(js: JsFile, strings: list[Node]) -> None:
             url_literal(js, node, value)
         elif (new := renamed_variable(value, settings)) is not None:
             # config.get("OPENAI_API_KEY"): a variable named by a string, read by someone else
-            js.report("MM110", node, old=value, new=new, how="named here (a settings lookup, a config key?)")
+            js.report(
+                "MM110",
+                node,
+                old=value,
+                new=new,
+                how="named here (a settings lookup, a config key?)",
+            )

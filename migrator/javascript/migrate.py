@@ -52,12 +52,20 @@ def _type_target(js: JsFile, annotation: Node | None) -> str | None:
 
 def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
     """`client: OpenAI` parameters and `private client: OpenAI` fields."""
-    for node in nodes["required_parameter"] + nodes["optional_parameter"] + nodes["field"] + nodes["variable_declarator"]:
+    for node in (
+        nodes["required_parameter"]
+        + nodes["optional_parameter"]
+        + nodes["field"]
+        + nodes["variable_declarator"]
+    ):
         kind = js.facts.client_kind(_type_target(js, node.child_by_field_name("type")), True)
         if kind is None or kind.kind != "client" or not kind.returns:
             continue
-        name = (node.child_by_field_name("pattern") or node.child_by_field_name("name")
-                or node.child_by_field_name("property"))
+        name = (
+            node.child_by_field_name("pattern")
+            or node.child_by_field_name("name")
+            or node.child_by_field_name("property")
+        )
         if name is None or not name.text:
             continue
         if node.type == "variable_declarator":  # const client: OpenAI = makeClient()
@@ -68,7 +76,10 @@ def _typed_holders(js: JsFile, nodes: dict[str, list[Node]]) -> None:
             child.type in ("accessibility_modifier", "readonly") for child in node.children
         ):  # a field, or a constructor parameter property (`private readonly ai: OpenAI`)
             js.members.setdefault(js.member(node, name.text.decode()), Holder(kind.returns))
-        if node.type not in ("public_field_definition", "field_definition") and name.type == "identifier":
+        if (
+            node.type not in ("public_field_definition", "field_definition")
+            and name.type == "identifier"
+        ):
             js.remember(js.variable(name), Holder(kind.returns), replace=False)
 
 
@@ -93,7 +104,12 @@ def _legacy(js: JsFile, constructions: list[Node]) -> bool:
         target = js.resolver.target(callee)
         if target in js.facts.legacy:
             found = True
-            js.report("MM106", node, call=js.text(callee) if callee is not None else target, legacy=js.facts.legacy_what)
+            js.report(
+                "MM106",
+                node,
+                call=js.text(callee) if callee is not None else target,
+                legacy=js.facts.legacy_what,
+            )
     if found:
         js.hands_off.append((0, len(js.source.data)))
     return found
@@ -104,14 +120,25 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        result.findings.append(tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})"))
+        result.findings.append(
+            tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})")
+        )
         return result
     tree = parse(data, grammar_of(display))
     source = Source(data)
     broken = first_error(tree.root_node)
     if broken is not None:
         where = source.point(broken.start_byte)
-        result.findings.append(tool_finding(display, "MM901", settings, f"syntax error at line {where.line}, column {where.column + 1}: {error_reason(broken, data)}", where.line, where.column + 1))
+        result.findings.append(
+            tool_finding(
+                display,
+                "MM901",
+                settings,
+                f"syntax error at line {where.line}, column {where.column + 1}: {error_reason(broken, data)}",
+                where.line,
+                where.column + 1,
+            )
+        )
         return result
     try:
         return _migrate(data, display, settings, source, tree.root_node, result)
@@ -119,27 +146,42 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
         result.findings = [tool_finding(display, "MM901", settings, "nested too deeply to analyse")]
         result.new = None
         return result
-    except Exception as error:  # noqa: BLE001  (one file's internal failure must not end the run)
+    except Exception as error:
         result.error = traceback.format_exc()
-        result.findings = [tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")]
+        result.findings = [
+            tool_finding(display, "MM903", settings, f"{type(error).__name__}: {error}")
+        ]
         result.new = None
         return result
 
 
-def _migrate(data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult) -> FileResult:
+def _migrate(
+    data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult
+) -> FileResult:
     facts = load_js_facts()
     nodes = collect(root, grammar_of(display), facts.env_objects)
     scopes = Scopes()
     ctx = FileContext(
-        settings=settings, path=display, ignores=find_js_suppressions(source, nodes["comment"]),
-        enabled=code_filter(settings, display), language="javascript",
+        settings=settings,
+        path=display,
+        ignores=find_js_suppressions(source, nodes["comment"]),
+        enabled=code_filter(settings, display),
+        language="javascript",
     )
     grammar = grammar_of(display)
     js = JsFile(
-        source=source, ctx=ctx, facts=facts, rules=load_call_rules(),
-        resolver=Resolver(collect_bindings(nodes["import_statement"] + nodes["variable_declarator"], scopes), scopes),
-        typescript=grammar != "javascript", quote=house_quote(nodes["string"]),
-        declarators=nodes["variable_declarator"], env_available=not facts.browser_code(data),
+        source=source,
+        ctx=ctx,
+        facts=facts,
+        rules=load_call_rules(),
+        resolver=Resolver(
+            collect_bindings(nodes["import_statement"] + nodes["variable_declarator"], scopes),
+            scopes,
+        ),
+        typescript=grammar != "javascript",
+        quote=house_quote(nodes["string"]),
+        declarators=nodes["variable_declarator"],
+        env_available=not facts.browser_code(data),
     )
     _local_imports(js)
     if _legacy(js, nodes["new_expression"]):
@@ -166,8 +208,14 @@ def _migrate(data: bytes, display: str, settings: Settings, source: Source, root
     if new != data:
         again = parse(new, grammar)
         if first_error(again.root_node) is not None:
-            ctx.findings.append(tool_finding(
-                display, "MM903", settings, "the rewritten file would not parse, so it was left unchanged"))
+            ctx.findings.append(
+                tool_finding(
+                    display,
+                    "MM903",
+                    settings,
+                    "the rewritten file would not parse, so it was left unchanged",
+                )
+            )
             new = data
     result.new = new if new != data else None
     findings: list[Finding] = ctx.findings + unused_suppressions(ctx)

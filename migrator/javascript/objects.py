@@ -20,7 +20,9 @@ from migrator.javascript.values import properties, unwrap
 Addition = tuple[str, str]  # (option path, value text)
 
 
-def _nest(additions: list[Addition], options: Node | None) -> tuple[list[str], dict[str, list[str]]]:
+def _nest(
+    additions: list[Addition], options: Node | None
+) -> tuple[list[str], dict[str, list[str]]]:
     """Top-level property texts, and texts for existing nested objects (by key)."""
     top: list[str] = []
     nested: dict[str, list[str]] = {}
@@ -41,7 +43,11 @@ def _nest(additions: list[Addition], options: Node | None) -> tuple[list[str], d
 
 
 def add_properties(
-    js: JsFile, arguments: Node | None, options: Node | None, additions: list[Addition], after: Node | None = None,
+    js: JsFile,
+    arguments: Node | None,
+    options: Node | None,
+    additions: list[Addition],
+    after: Node | None = None,
     callee: Node | None = None,
 ) -> None:
     """`after`: the argument a new options object follows (`new ChatOpenAI("model")`);
@@ -59,7 +65,9 @@ def add_properties(
         assert holder is not None
         # laid out anew only on a line of its own: inside a one-line object that is itself
         # laid out anew, its indentation is not known yet
-        own_line = js.source.point(holder.start_byte).line != js.source.point(options.start_byte).line
+        own_line = (
+            js.source.point(holder.start_byte).line != js.source.point(options.start_byte).line
+        )
         _append(js, holder, items, explode=own_line)
     if top:
         _append(js, options, top, explode=True)
@@ -108,7 +116,7 @@ def _tokens(obj: Node) -> tuple[list[Node], list[Node], list[Node]]:
 def _line_end(data: bytes, offset: int) -> int:
     end = data.find(b"\n", offset)
     end = len(data) if end < 0 else end
-    return end - 1 if end > 0 and data[end - 1:end] == b"\r" else end
+    return end - 1 if end > 0 and data[end - 1 : end] == b"\r" else end
 
 
 def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
@@ -120,23 +128,35 @@ def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
     one_line = source.point(obj.start_byte).line == source.point(obj.end_byte).line
     newline = source.newline.decode()
     if not members:
-        inside = data[obj.start_byte + 1:obj.end_byte - 1]
+        inside = data[obj.start_byte + 1 : obj.end_byte - 1]
         if not comments and one_line:  # {} -> { apiKey: ..., baseURL: ... }
-            js.edits.insert(obj.start_byte + 1, " " + ", ".join(items) + ("" if inside.startswith(b" ") else " "))
+            js.edits.insert(
+                obj.start_byte + 1,
+                " " + ", ".join(items) + ("" if inside.startswith(b" ") else " "),
+            )
         elif not comments:  # {\n} -> one line per property, the closing brace where it was
             indent = source.indent_at(obj.start_byte).decode() + source.indent_unit().decode()
-            js.edits.insert(obj.start_byte + 1, "".join(f"{newline}{indent}{item}," for item in items))
+            js.edits.insert(
+                obj.start_byte + 1, "".join(f"{newline}{indent}{item}," for item in items)
+            )
         elif one_line:
             js.edits.insert(comments[-1].end_byte, " " + ", ".join(items))
         else:
             indent = source.indent_at(comments[-1].start_byte).decode()
-            js.edits.insert(_line_end(data, comments[-1].end_byte), "".join(f"{newline}{indent}{item}," for item in items))
+            js.edits.insert(
+                _line_end(data, comments[-1].end_byte),
+                "".join(f"{newline}{indent}{item}," for item in items),
+            )
         return
     last = members[-1]
     trailing = next((c for c in commas if c.start_byte >= last.end_byte), None)
     if one_line:
         added = ", ".join(items)
-        if not explode or comments or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.js_line_length:
+        if (
+            not explode
+            or comments
+            or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.js_line_length
+        ):
             if trailing is not None:
                 js.edits.insert(trailing.end_byte, f" {added},")
             else:
@@ -161,7 +181,9 @@ def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
     js.edits.insert(point, text)
 
 
-def _explode(js: JsFile, obj: Node, members: list[Node], commas: list[Node], items: list[str]) -> None:
+def _explode(
+    js: JsFile, obj: Node, members: list[Node], commas: list[Node], items: list[str]
+) -> None:
     """A one-line object that would outgrow the line: one property per line. Only the
     whitespace between tokens is replaced, so the properties (and edits inside them) are
     untouched."""
@@ -201,7 +223,11 @@ def relayout(js: JsFile) -> None:
             continue
         line_start = source.line_start(obj.start_byte)
         line_end = _line_end(source.data, obj.start_byte)
-        growth = sum(len(e.text) - (e.end - e.start) for e in js.edits.items if line_start <= e.start <= line_end)
+        growth = sum(
+            len(e.text) - (e.end - e.start)
+            for e in js.edits.items
+            if line_start <= e.start <= line_end
+        )
         if _width(js, obj.start_byte) + growth > limit:
             _explode(js, obj, members, commas, [])
             js.laid_out.add(obj.id)

@@ -11,12 +11,27 @@ from tree_sitter import Node
 from migrator.javascript.values import dotted, key_name
 
 # Positions where the rewrite may put `a ?? b` without parentheses.
-_SAFE_PARENTS = frozenset({
-    "pair", "variable_declarator", "assignment_expression", "assignment_pattern",
-    "required_parameter", "optional_parameter", "public_field_definition", "field_definition", "arguments", "array",
-    "parenthesized_expression", "return_statement", "arrow_function", "ternary_expression",
-    "spread_element", "jsx_expression", "object_assignment_pattern",
-})
+_SAFE_PARENTS = frozenset(
+    {
+        "pair",
+        "variable_declarator",
+        "assignment_expression",
+        "assignment_pattern",
+        "required_parameter",
+        "optional_parameter",
+        "public_field_definition",
+        "field_definition",
+        "arguments",
+        "array",
+        "parenthesized_expression",
+        "return_statement",
+        "arrow_function",
+        "ternary_expression",
+        "spread_element",
+        "jsx_expression",
+        "object_assignment_pattern",
+    }
+)
 _COMPARE = frozenset({"===", "!==", "==", "!="})
 
 NAMING = frozenset({"assign", "param-default", "fallback", "env-default"})
@@ -45,7 +60,9 @@ def needs_parentheses(node: Node) -> bool:
     if parent is None:
         return True
     if parent.type in _SAFE_PARENTS:
-        return parent.type == "ternary_expression" and parent.child_by_field_name("condition") == node
+        return (
+            parent.type == "ternary_expression" and parent.child_by_field_name("condition") == node
+        )
     if parent.type == "binary_expression":
         operator = parent.child_by_field_name("operator")
         return not (operator is not None and operator.text == b"??")
@@ -54,7 +71,12 @@ def needs_parentheses(node: Node) -> bool:
 
 def _under_as_const(node: Node) -> bool:
     holder = node.parent
-    while holder is not None and holder.type in ("object", "array", "pair", "parenthesized_expression"):
+    while holder is not None and holder.type in (
+        "object",
+        "array",
+        "pair",
+        "parenthesized_expression",
+    ):
         holder = holder.parent
     if holder is None or holder.type != "as_expression":
         return False
@@ -86,7 +108,11 @@ def role_of(node: Node) -> Role:
         # { OPENAI_MODEL = "gpt-4o" } = process.env: the default of an env read
         left = parent.child_by_field_name("left")
         holder = parent.parent.parent if parent.parent is not None else None
-        value = holder.child_by_field_name("value") if holder is not None and holder.type == "variable_declarator" else None
+        value = (
+            holder.child_by_field_name("value")
+            if holder is not None and holder.type == "variable_declarator"
+            else None
+        )
         if left is not None and left.text and value is not None and dotted(value) is not None:
             return Role("env-default", left.text.decode(), other=value)
         return Role("param-default")

@@ -50,7 +50,7 @@ class Source:
         return self._indent_unit
 
     def text(self, node: Node) -> str:
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def line_start(self, offset: int) -> int:
         return self._starts[bisect.bisect_right(self._starts, offset) - 1]
@@ -75,8 +75,12 @@ class Source:
         sizes = []
         for start in self._starts[1:200]:
             match = _INDENT.match(self.data, start)
-            if match and match.group(0) and start + len(match.group(0)) < len(self.data) \
-                    and self.data[start + len(match.group(0))] not in b"\r\n*":
+            if (
+                match
+                and match.group(0)
+                and start + len(match.group(0)) < len(self.data)
+                and self.data[start + len(match.group(0))] not in b"\r\n*"
+            ):
                 sizes.append(match.group(0))
         if not sizes:
             return b"  "

@@ -16,12 +16,27 @@ from migrator.javascript.facts import JsFacts
 from migrator.javascript.source import Source, quoted
 from migrator.python.context import FileContext
 
-_STATEMENTS = frozenset({
-    "expression_statement", "lexical_declaration", "variable_declaration", "return_statement",
-    "export_statement", "if_statement", "switch_statement", "for_statement", "while_statement",
-    "class_declaration", "function_declaration", "public_field_definition", "field_definition", "method_definition",
-    "throw_statement", "type_alias_declaration", "interface_declaration",
-})
+_STATEMENTS = frozenset(
+    {
+        "expression_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "return_statement",
+        "export_statement",
+        "if_statement",
+        "switch_statement",
+        "for_statement",
+        "while_statement",
+        "class_declaration",
+        "function_declaration",
+        "public_field_definition",
+        "field_definition",
+        "method_definition",
+        "throw_statement",
+        "type_alias_declaration",
+        "interface_declaration",
+    }
+)
 
 
 @dataclass
@@ -89,7 +104,9 @@ class JsFile:
         may need laying out anew."""
         holder = value.parent
         while holder is not None and holder.type in (
-            "binary_expression", "ternary_expression", "parenthesized_expression",
+            "binary_expression",
+            "ternary_expression",
+            "parenthesized_expression",
         ):
             holder = holder.parent
         if holder is not None and holder.type == "pair" and holder.parent is not None:
@@ -99,12 +116,18 @@ class JsFile:
         """What a same-scope `const` of this name holds (`const BASE_URL = ...`), or None."""
         wanted = self.variable(identifier)
         for declarator in self.declarators:
-            name, held = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            name, held = (
+                declarator.child_by_field_name("name"),
+                declarator.child_by_field_name("value"),
+            )
             holder = declarator.parent
             if name is None or held is None or name.text != identifier.text or holder is None:
                 continue
-            if holder.type == "lexical_declaration" and holder.children[0].type == "const" \
-                    and self.variable(name) == wanted:
+            if (
+                holder.type == "lexical_declaration"
+                and holder.children[0].type == "const"
+                and self.variable(name) == wanted
+            ):
                 return held
         return None
 
@@ -122,7 +145,6 @@ class JsFile:
         while holder is not None and holder.type != "class_body":
             holder = holder.parent
         return (holder.id if holder is not None else -1), name
-
 
     def is_hands_off(self, node: Node) -> bool:
         """Whether a range left alone contains the node (sorted starts and prefix maxima of

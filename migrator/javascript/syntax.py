@@ -13,8 +13,14 @@ from functools import cache
 import tree_sitter
 
 GRAMMARS = {
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
 }
 JS_SUFFIXES = tuple(GRAMMARS)
 
@@ -27,7 +33,11 @@ def language_for(grammar: str) -> tree_sitter.Language:
         return tree_sitter.Language(tree_sitter_javascript.language())
     import tree_sitter_typescript
 
-    pointer = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
+    pointer = (
+        tree_sitter_typescript.language_tsx()
+        if grammar == "tsx"
+        else tree_sitter_typescript.language_typescript()
+    )
     return tree_sitter.Language(pointer)
 
 
@@ -55,8 +65,16 @@ _TS_KINDS = {
 }
 _JS_KINDS = {"field": "(field_definition) @field"}
 KINDS = (*_KINDS, *_TS_KINDS, "env_read")
-FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
-                       "generator_function_declaration", "generator_function"})
+FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+    }
+)
 
 
 def _env_patterns(objects: frozenset[str]) -> str:
@@ -73,10 +91,14 @@ def _env_patterns(objects: frozenset[str]) -> str:
 @cache
 def _query(grammar: str, env_objects: frozenset[str]) -> tree_sitter.Query:
     kinds = {**_KINDS, **(_JS_KINDS if grammar == "javascript" else _TS_KINDS)}
-    return tree_sitter.Query(language_for(grammar), "\n".join(kinds.values()) + "\n" + _env_patterns(env_objects))
+    return tree_sitter.Query(
+        language_for(grammar), "\n".join(kinds.values()) + "\n" + _env_patterns(env_objects)
+    )
 
 
-def collect(root: tree_sitter.Node, grammar: str, env_objects: frozenset[str]) -> dict[str, list[tree_sitter.Node]]:
+def collect(
+    root: tree_sitter.Node, grammar: str, env_objects: frozenset[str]
+) -> dict[str, list[tree_sitter.Node]]:
     """The nodes of each kind in KINDS, in source order."""
     captures = tree_sitter.QueryCursor(_query(grammar, env_objects)).captures(root)
     found: dict[str, list[tree_sitter.Node]] = {kind: [] for kind in KINDS}
@@ -123,7 +145,12 @@ def first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
 def error_reason(node: tree_sitter.Node, data: bytes) -> str:
     if node.is_missing:
         return f"expected {node.type!r} here"
-    snippet = data[node.start_byte:node.end_byte].split(b"\n", 1)[0][:30].decode("utf-8", "replace").strip()
+    snippet = (
+        data[node.start_byte : node.end_byte]
+        .split(b"\n", 1)[0][:30]
+        .decode("utf-8", "replace")
+        .strip()
+    )
     if not snippet:
         return "unexpected end of input"
     return f"the code from here on does not parse ({snippet!r}...)"
@@ -136,10 +163,13 @@ def line_statement_starts(data: bytes, grammar: str) -> set[int]:
     starts: set[int] = set()
     for node in walk(tree.root_node):
         kind = node.type
-        if not (kind.endswith(("_statement", "_declaration")) or kind in ("public_field_definition", "method_definition")):
+        if not (
+            kind.endswith(("_statement", "_declaration"))
+            or kind in ("public_field_definition", "method_definition")
+        ):
             continue
         row, column = node.start_point
         line_start = node.start_byte - column
-        if not data[line_start:node.start_byte].strip(b" \t"):
+        if not data[line_start : node.start_byte].strip(b" \t"):
             starts.add(row)
     return starts

@@ -7,7 +7,12 @@ from tree_sitter import Node
 from migrator.javascript.source import string_value
 
 NOT_LITERAL = object()
-_WRAPPERS = ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression")
+_WRAPPERS = (
+    "parenthesized_expression",
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+)
 
 
 def unwrap(node: Node | None) -> Node | None:
@@ -89,7 +94,9 @@ def branches(node: Node | None) -> list[Node]:
     if node is None:
         return []
     if node.type == "ternary_expression":
-        return branches(node.child_by_field_name("consequence")) + branches(node.child_by_field_name("alternative"))
+        return branches(node.child_by_field_name("consequence")) + branches(
+            node.child_by_field_name("alternative")
+        )
     return [node]
 
 
@@ -122,4 +129,9 @@ def is_token_ids(node: Node) -> bool:
     items = node.named_children
     if all(item.type == "number" for item in items):
         return True
-    return all(item.type == "array" and item.named_children and all(x.type == "number" for x in item.named_children) for item in items)
+    return all(
+        item.type == "array"
+        and item.named_children
+        and all(x.type == "number" for x in item.named_children)
+        for item in items
+    )

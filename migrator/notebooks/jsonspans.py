@@ -114,4 +114,10 @@ def uses_ascii_escapes(text: str) -> bool:
     """Whether the notebook was written with ensure_ascii=True (`\\u00e9` rather than `é`)."""
     if any(ord(char) > 127 for char in text):
         return False
-    return re.search(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})", text) is not None
+    return (
+        re.search(
+            r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})",
+            text,
+        )
+        is not None
+    )

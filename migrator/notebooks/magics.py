@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 # Cell magics whose body is Python run in the kernel (IPython's built-ins).
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy"})
+PYTHON_CELL_MAGICS = frozenset(
+    {"time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy"}
+)
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _MAGIC = re.compile(r"[ \t]*[%!]")
@@ -21,7 +23,9 @@ _ASSIGNED = re.compile(r"[ \t]*[A-Za-z_][\w.\[\], \t]*(?<![=!<>])=[ \t]*[%!]")
 _HELP = re.compile(r"[ \t]*(?:\?{1,2}[\w.*]+|[\w.*]+(?:\(\))?\?{1,2})[ \t]*\r?\n?\Z")
 PLACEHOLDER_COMMENT = "# mm-magic-"
 _PLACEHOLDER = re.compile(r"^[ \t]*pass  # mm-magic-(\d+)$", re.MULTILINE)
-_ENV = re.compile(r"[ \t]*%(?P<magic>env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)")
+_ENV = re.compile(
+    r"[ \t]*%(?P<magic>env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)"
+)
 
 
 @dataclass
@@ -29,7 +33,9 @@ class Masked:
     text: str
     originals: dict[int, str] = field(default_factory=dict)  # N -> the line, without its ending
     lines: dict[int, int] = field(default_factory=dict)  # N -> its 1-based line in the cell
-    env_settings: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, magic, name, value)
+    env_settings: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # (line, magic, name, value)
 
 
 def cell_magic(source: str) -> str | None:
@@ -53,11 +59,15 @@ def mask(source: str) -> Masked:
     continued_indent: str | None = None
     for number, line in enumerate(_LINE.findall(source), start=1):
         body = line.rstrip("\n")
-        ending = line[len(body):]
+        ending = line[len(body) :]
         if continued_indent is None and not _is_magic(body):
             out.append(line)
             continue
-        indent = continued_indent if continued_indent is not None else body[: len(body) - len(body.lstrip(" \t"))]
+        indent = (
+            continued_indent
+            if continued_indent is not None
+            else body[: len(body) - len(body.lstrip(" \t"))]
+        )
         token = len(masked.originals)
         masked.originals[token] = body
         masked.lines[token] = number

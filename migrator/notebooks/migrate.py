@@ -29,12 +29,20 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper
 from migrator import pipeline
 from migrator.findings import Finding
 from migrator.notebooks.jsonspans import CellSpan, SourceSpan, locate_cells, uses_ascii_escapes
-from migrator.notebooks.magics import PLACEHOLDER_COMMENT, PYTHON_CELL_MAGICS, Masked, cell_magic, mask, restore
+from migrator.notebooks.magics import (
+    PLACEHOLDER_COMMENT,
+    PYTHON_CELL_MAGICS,
+    Masked,
+    cell_magic,
+    mask,
+    restore,
+)
 from migrator.python.context import FileContext
-from migrator.python.rawhttp import raw_http_lines
 from migrator.python.imports import binds_os, ensure_import_os, has_imports
+from migrator.python.rawhttp import raw_http_lines
 from migrator.python.transformer import MigrationTransformer
-from migrator.secrets import looks_like_secret, mask as mask_secret
+from migrator.secrets import looks_like_secret
+from migrator.secrets import mask as mask_secret
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, find_suppressions
 
@@ -88,14 +96,19 @@ class Notebook:
         else:
             index = 0
             cell_lines = _lines(source.values[0])
-            before = "".join(cell_lines[: line - 1]) + (cell_lines[line - 1] if line - 1 < len(cell_lines) else "")[: max(column - 1, 0)]
+            before = (
+                "".join(cell_lines[: line - 1])
+                + (cell_lines[line - 1] if line - 1 < len(cell_lines) else "")[: max(column - 1, 0)]
+            )
         start = source.items[index][0]
         offset = start + 1 + len(json.dumps(before, ensure_ascii=self.ascii)) - 2
         row = bisect.bisect_right(self.newlines, start)
         line_start = self.newlines[row - 1] + 1 if row else 0
         return row + 1, offset - line_start + 1
 
-    def _tool_finding(self, code: str, reason: str, cell: CellSpan | None = None, line: int = 1, column: int = 1) -> Finding:
+    def _tool_finding(
+        self, code: str, reason: str, cell: CellSpan | None = None, line: int = 1, column: int = 1
+    ) -> Finding:
         finding = pipeline.tool_finding(self.display, code, self.settings, reason, line, column)
         if cell is None or cell.source is None:
             return finding
@@ -105,15 +118,19 @@ class Notebook:
     # -- the run ----------------------------------------------------------------------
     def migrate(self) -> pipeline.FileResult:
         try:
-            self.text = self.data[len(codecs.BOM_UTF8) if self.bom else 0:].decode("utf-8")
+            self.text = self.data[len(codecs.BOM_UTF8) if self.bom else 0 :].decode("utf-8")
         except UnicodeDecodeError as error:
             return self._fail("MM902", f"not valid UTF-8 ({error})")
         try:
             json.loads(self.text)
             cells = locate_cells(self.text)
         except json.JSONDecodeError as error:
-            return self._fail("MM901", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-                              error.lineno, error.colno)
+            return self._fail(
+                "MM901",
+                f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+                error.lineno,
+                error.colno,
+            )
         except (ValueError, KeyError, IndexError) as error:
             return self._fail("MM901", f"not a Jupyter notebook: {error}")
         self.ascii = uses_ascii_escapes(self.text)
@@ -124,7 +141,9 @@ class Notebook:
                 self._run(parts)
         except Exception as error:  # one notebook's internal failure must not end the run
             self.result.error = traceback.format_exc()
-            self.result.findings.append(self._tool_finding("MM903", f"{type(error).__name__}: {error}"))
+            self.result.findings.append(
+                self._tool_finding("MM903", f"{type(error).__name__}: {error}")
+            )
             self.result.new = None
         self.result.findings.sort(key=lambda f: (f.cell or 0, f.line, f.column, f.code))
         return self.result
@@ -145,16 +164,30 @@ class Notebook:
                 continue  # %%bash, %%sql, %%writefile ...: not Python run in the kernel
             masked = mask(source.text)
             if pipeline.too_deep_for_parsers(masked.text.encode("utf-8")):
-                self.result.findings.append(self._tool_finding(
-                    "MM901", f"cell {cell.number} skipped, nested too deeply to parse safely", cell, 1, 1))
+                self.result.findings.append(
+                    self._tool_finding(
+                        "MM901",
+                        f"cell {cell.number} skipped, nested too deeply to parse safely",
+                        cell,
+                        1,
+                        1,
+                    )
+                )
                 continue
             try:
                 cst.parse_module(masked.text)
             except cst.ParserSyntaxError as error:
-                row, column, reason = pipeline.explain_syntax_error(masked.text.encode("utf-8"), error)
-                reason = reason.replace("(Python 2 code? mistral-migrate reads Python 3 only)", "").rstrip()
-                self.result.findings.append(self._tool_finding(
-                    "MM901", f"cell {cell.number} skipped, {reason}", cell, row, column))
+                row, column, reason = pipeline.explain_syntax_error(
+                    masked.text.encode("utf-8"), error
+                )
+                reason = reason.replace(
+                    "(Python 2 code? mistral-migrate reads Python 3 only)", ""
+                ).rstrip()
+                self.result.findings.append(
+                    self._tool_finding(
+                        "MM901", f"cell {cell.number} skipped, {reason}", cell, row, column
+                    )
+                )
                 continue
             added = not masked.text.endswith("\n")
             count = len(_lines(masked.text))
@@ -164,12 +197,17 @@ class Notebook:
 
     def _run(self, parts: list[Part]) -> None:
         combined = "".join(
-            f"# mistral-migrate-cell-boundary {part.cell.number}\n" + part.masked.text + ("\n" if part.added_newline else "")
+            f"# mistral-migrate-cell-boundary {part.cell.number}\n"
+            + part.masked.text
+            + ("\n" if part.added_newline else "")
             for part in parts
         ).encode("utf-8")
         ctx = FileContext(
-            settings=self.settings, path=self.display, ignores=find_suppressions(combined),
-            enabled=code_filter(self.settings, self.display), add_import_os=False,
+            settings=self.settings,
+            path=self.display,
+            ignores=find_suppressions(combined),
+            enabled=code_filter(self.settings, self.display),
+            add_import_os=False,
             raw_http=raw_http_lines(combined, self.settings),
         )
         module = cst.parse_module(combined)
@@ -188,10 +226,16 @@ class Notebook:
             before = part.source.text
             self.result.cells[part.cell.number] = (before, after)
             if after != before:
-                replacements.append((part.source.start, part.source.end, self._encode(part.source, after)))
+                replacements.append(
+                    (part.source.start, part.source.end, self._encode(part.source, after))
+                )
         findings = ctx.findings + pipeline.unused_suppressions(ctx)
         self.result.findings += [self._locate(finding, parts) for finding in findings]
-        self.result.rewrites, self.result.env_vars, self.result.secrets = ctx.rewrites, ctx.env_vars, ctx.secrets | self.result.secrets
+        self.result.rewrites, self.result.env_vars, self.result.secrets = (
+            ctx.rewrites,
+            ctx.env_vars,
+            ctx.secrets | self.result.secrets,
+        )
         if replacements:
             text = self.text
             for start, end, value in sorted(replacements, reverse=True):
@@ -199,7 +243,9 @@ class Notebook:
             self.result.new = (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
 
     def _add_import_os(self, parts: list[Part], new_texts: dict[int, str]) -> None:
-        modules = {part.cell.number: cst.parse_module(new_texts[part.cell.number]) for part in parts}
+        modules = {
+            part.cell.number: cst.parse_module(new_texts[part.cell.number]) for part in parts
+        }
         if any(binds_os(module) for module in modules.values()):
             return
         target = next((p for p in parts if has_imports(modules[p.cell.number])), parts[0])
@@ -211,7 +257,9 @@ class Notebook:
         if lead == len(module.body):
             lead = 0
         rest = ensure_import_os(module.with_changes(body=module.body[lead:]))
-        new_texts[target.cell.number] = module.with_changes(body=[*module.body[:lead], *rest.body]).code
+        new_texts[target.cell.number] = module.with_changes(
+            body=[*module.body[:lead], *rest.body]
+        ).code
 
     def _report_env_magics(self, parts: list[Part], ctx: FileContext) -> None:
         """`%env OPENAI_API_KEY=...`: the migrated code reads other variables now."""
@@ -246,9 +294,18 @@ class Notebook:
         if finding.code == ENV_MAGIC:
             column = 1
         file_line, file_column = self._file_position(part.source, line, column)
-        return replace(finding, line=line, end_line=end_line, column=column,
-                       end_column=finding.end_column if end_line > line or finding.end_column >= column else column,
-                       cell=part.cell.number, file_line=file_line, file_column=file_column)
+        return replace(
+            finding,
+            line=line,
+            end_line=end_line,
+            column=column,
+            end_column=finding.end_column
+            if end_line > line or finding.end_column >= column
+            else column,
+            cell=part.cell.number,
+            file_line=file_line,
+            file_column=file_column,
+        )
 
     # -- writing ----------------------------------------------------------------------
     def _encode(self, source: SourceSpan, new: str) -> str:
@@ -265,10 +322,10 @@ class Notebook:
         matcher = difflib.SequenceMatcher(a=list(source.values), b=lines, autojunk=False)
         for tag, a1, a2, b1, b2 in matcher.get_opcodes():
             out += raws[a1:a2] if tag == "equal" else [dump(line) for line in lines[b1:b2]]
-        lead = self.text[source.start + 1: source.items[0][0]]
-        trail = self.text[source.items[-1][1]: source.end - 1]
+        lead = self.text[source.start + 1 : source.items[0][0]]
+        trail = self.text[source.items[-1][1] : source.end - 1]
         if len(source.items) > 1:
-            separator = self.text[source.items[0][1]: source.items[1][0]]
+            separator = self.text[source.items[0][1] : source.items[1][0]]
         else:  # one line so far: indented layouts repeat the indent, compact ones json's ", "
             separator = "," + lead if lead else ", "
         return "[" + lead + separator.join(out) + trail + "]"

@@ -47,7 +47,12 @@ class CallChecker:
         connection = ctx.settings.catalog.connection
         self.model_keywords = connection.model_keywords
         self.resolver = ClientResolver(
-            qualified, parent, scope, connection.clients, connection.sdk_module, self.rules,
+            qualified,
+            parent,
+            scope,
+            connection.clients,
+            connection.sdk_module,
+            self.rules,
             ctx.settings.frameworks.callables("wrapper"),
         )
 
@@ -79,8 +84,12 @@ class CallChecker:
         ):
             return
         self.ctx.report(
-            api.code, self.position(original), call=call, api=api.dotted,
-            openai_path=api.openai_path, mistral_path=api.mistral_path or "none",
+            api.code,
+            self.position(original),
+            call=call,
+            api=api.dotted,
+            openai_path=api.openai_path,
+            mistral_path=api.mistral_path or "none",
             advice=api.advice,
         )
 
@@ -107,16 +116,27 @@ class CallChecker:
             if rule.fix:
                 blocker = self._fix_blocker(rule, keywords, bool(spread))
                 if blocker is not None:
-                    self.ctx.report(rule.unfixed_code, where, param=rule.name,
-                                    mistral=rule.mistral_name, advice=f"{blocker}; {rule.advice}")
-                elif self.ctx.report(rule.code, where, param=rule.name,
-                                     mistral=rule.mistral_name, action=rule.fixed):
+                    self.ctx.report(
+                        rule.unfixed_code,
+                        where,
+                        param=rule.name,
+                        mistral=rule.mistral_name,
+                        advice=f"{blocker}; {rule.advice}",
+                    )
+                elif self.ctx.report(
+                    rule.code, where, param=rule.name, mistral=rule.mistral_name, action=rule.fixed
+                ):
                     args[index] = self._fixed_arg(rule, args[index])
                     self.ctx.rewrote(KIND, uses_os=False)
                     changed = True
             elif rule.code:
-                self.ctx.report(rule.code, where, param=rule.name,
-                                mistral=rule.mistral_name or "none", advice=rule.advice)
+                self.ctx.report(
+                    rule.code,
+                    where,
+                    param=rule.name,
+                    mistral=rule.mistral_name or "none",
+                    advice=rule.advice,
+                )
         return updated.with_changes(args=args) if changed else updated
 
     def _fix_blocker(self, rule: ParamRule, keywords: set[str], spread: bool) -> str | None:
@@ -151,7 +171,9 @@ class CallChecker:
             return
         read = number_value if check.kind == "above" else text_value
         values = [read(branch) for branch in branches(arg.value)]
-        verdict = judge_values(check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values)
+        verdict = judge_values(
+            check, [v for v in values if v is not NOT_LITERAL], NOT_LITERAL in values
+        )
         if verdict is not None:
             code, fields = verdict
             self.ctx.report(code, where, param=rule.name, **fields)
@@ -159,7 +181,9 @@ class CallChecker:
     # -- token counting ---------------------------------------------------------------
     def _check_tokenizer(self, original: cst.Call) -> None:
         keyword = self.rules.tokenizers.model_keyword
-        model = next((a for a in original.args if a.keyword is not None and a.keyword.value == keyword), None)
+        model = next(
+            (a for a in original.args if a.keyword is not None and a.keyword.value == keyword), None
+        )
         if model is None:
             model = next((a for a in original.args if a.keyword is None and not a.star), None)
         if model is None:
@@ -168,5 +192,9 @@ class CallChecker:
         if literal is not None and self.ctx.settings.models.lookup(literal) is None:
             return  # a Mistral id or some other name: not an OpenAI model
         function = get_full_name_for_node(original.func) or _code(original.func)
-        self.ctx.report(self.rules.tokenizers.code, self.position(original),
-                        function=function, model=_code(model.value))
+        self.ctx.report(
+            self.rules.tokenizers.code,
+            self.position(original),
+            function=function,
+            model=_code(model.value),
+        )

@@ -158,7 +158,9 @@ class ClientResolver:
 
     def is_client_type(self, annotation: cst.Annotation) -> bool:
         """`OpenAI`, `openai.AsyncOpenAI`, `Optional[OpenAI]`, `OpenAI | None`."""
-        names = [n for n in iter_nodes(annotation.annotation) if isinstance(n, (cst.Name, cst.Attribute))]
+        names = [
+            n for n in iter_nodes(annotation.annotation) if isinstance(n, (cst.Name, cst.Attribute))
+        ]
         return any(self.qualified(name) & self.clients for name in names)
 
     # -- attributes holding a client --------------------------------------------------
@@ -204,7 +206,9 @@ class ClientResolver:
             dotted = get_full_name_for_node(target)
             if dotted is not None:
                 self._held.add((owner, dotted))
-        elif isinstance(target, cst.Name) and owner is not None and self._directly_in(target, owner):
+        elif (
+            isinstance(target, cst.Name) and owner is not None and self._directly_in(target, owner)
+        ):
             # A class-body field (`client: OpenAI`, dataclass or pydantic), read as self.client.
             for receiver in SELF_NAMES:
                 self._held.add((owner, f"{receiver}.{target.value}"))

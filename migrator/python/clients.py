@@ -14,9 +14,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
+from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, env_required, quote_of, string_value
-from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.secrets import mask
 
 KEY_KIND = "API keys"
@@ -36,7 +36,9 @@ def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
     args = list(call.args)
     if not args:
         spaced = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        return call.with_changes(args=[arg.with_changes(comma=spaced) for arg in new[:-1]] + [new[-1]])
+        return call.with_changes(
+            args=[arg.with_changes(comma=spaced) for arg in new[:-1]] + [new[-1]]
+        )
     if len(args) > 1 and isinstance(args[0].comma, cst.Comma):
         separator = args[0].comma
     elif isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
@@ -60,7 +62,9 @@ def _base_from_env(ctx: FileContext) -> cst.BaseExpression:
     return env_get(ctx.settings.base_url_env, ctx.settings.mistral_base_url, ctx.quote)
 
 
-def replace_key_literal(node: cst.SimpleString, value: str, where: CodeRange, ctx: FileContext) -> cst.BaseExpression:
+def replace_key_literal(
+    node: cst.SimpleString, value: str, where: CodeRange, ctx: FileContext
+) -> cst.BaseExpression:
     ctx.secrets.add(value)
     if not ctx.report("MM102", where, secret=mask(value), env=ctx.settings.api_key_env):
         return node
@@ -79,7 +83,11 @@ def _env_variable(value: cst.BaseExpression) -> str | None:
         element = value.slice[0].slice
         if base in ("os.environ", "environ") and isinstance(element, cst.Index):
             return string_value(element.value)
-    if isinstance(value, cst.Call) and get_full_name_for_node(value.func) in _ENV_READERS and value.args:
+    if (
+        isinstance(value, cst.Call)
+        and get_full_name_for_node(value.func) in _ENV_READERS
+        and value.args
+    ):
         return string_value(value.args[0].value)
     return None
 
@@ -91,8 +99,12 @@ def _optional_key_read(value: cst.BaseExpression, ctx: FileContext) -> bool:
         return False
     variable = _env_variable(value)
     connection = ctx.settings.catalog.connection
-    return variable is not None and variable in connection.env_api_key and variable != ctx.settings.api_key_env \
+    return (
+        variable is not None
+        and variable in connection.env_api_key
+        and variable != ctx.settings.api_key_env
         and ctx.settings.rename_env
+    )
 
 
 def _name_literal(value: cst.BaseExpression) -> cst.SimpleString:
@@ -105,12 +117,19 @@ def _openai_variable(variable: str, read: cst.BaseExpression, ctx: FileContext) 
     prefix, the configured Mistral name, or a read whose default is an OpenAI URL. Any
     other name (GROQ_BASE_URL, LLM_BASE_URL) is a deliberate endpoint: left alone."""
     connection = ctx.settings.catalog.connection
-    if variable in connection.env_base_url or variable == ctx.settings.base_url_env \
-            or variable.startswith(connection.env_prefix):
+    if (
+        variable in connection.env_base_url
+        or variable == ctx.settings.base_url_env
+        or variable.startswith(connection.env_prefix)
+    ):
         return True
     if isinstance(read, cst.Call) and len(read.args) > 1:
         default = string_value(read.args[1].value)
-        return default is not None and classify_url(default, connection) in ("base", "endpoint", "mistral")
+        return default is not None and classify_url(default, connection) in (
+            "base",
+            "endpoint",
+            "mistral",
+        )
     return False
 
 
@@ -125,7 +144,11 @@ def points_elsewhere(value: cst.BaseExpression, ctx: FileContext) -> str | None:
     variable = _env_variable(value)
     if variable is not None and not _openai_variable(variable, value, ctx):
         return f"{variable} (an environment variable)"
-    if isinstance(value, cst.FormattedString) and value.parts and isinstance(value.parts[0], cst.FormattedStringText):
+    if (
+        isinstance(value, cst.FormattedString)
+        and value.parts
+        and isinstance(value.parts[0], cst.FormattedStringText)
+    ):
         head = value.parts[0].value
         known = (*connection.openai_hosts, urlsplit(connection.mistral_base_url).hostname or "")
         if head.startswith(("http://", "https://")) and not any(host in head for host in known):
@@ -166,7 +189,9 @@ def rewrite_client(
             return updated
         literal = string_value(base.value)
         if literal is not None and mistral_path_wrong(literal, connection):
-            ctx.report("MM118", position(base.value), url=literal, default=connection.mistral_base_url)
+            ctx.report(
+                "MM118", position(base.value), url=literal, default=connection.mistral_base_url
+            )
     after = _keyword_args(updated)
     args = list(updated.args)
     if key is not None:
@@ -177,15 +202,22 @@ def rewrite_client(
         elif (constant := constant_of(key.value) if constant_of else None) is not None:
             value, line = constant
             ctx.secrets.add(value)
-            ctx.report("MM114", position(key.value), keyword=key_kw, secret=mask(value), line=line,
-                       env=ctx.settings.api_key_env)
+            ctx.report(
+                "MM114",
+                position(key.value),
+                keyword=key_kw,
+                secret=mask(value),
+                line=line,
+                env=ctx.settings.api_key_env,
+            )
         elif not is_env_read(key.value):
             ctx.report("MM108", position(key.value), keyword=key_kw)
         elif _optional_key_read(key.value, ctx):
             # os.getenv("OPENAI_API_KEY") -> a read that cannot be None: the SDK replaces a
             # None key by OPENAI_API_KEY, which would then be sent to Mistral
             args[args.index(after[key_kw])] = after[key_kw].with_changes(
-                value=env_required(ctx.settings.api_key_env, quote_of(_name_literal(key.value))))
+                value=env_required(ctx.settings.api_key_env, quote_of(_name_literal(key.value)))
+            )
             ctx.rewrote(KEY_KIND, ctx.settings.api_key_env)  # `import os` where the file lacks it
     if base is not None and string_value(base.value) is None and not is_env_read(base.value):
         ctx.report("MM108", position(base.value), keyword=base_kw)
@@ -193,7 +225,9 @@ def rewrite_client(
     if any(arg.star == "**" for arg in original.args):
         ctx.report("MM108", position(original), keyword="**kwargs")
         return updated
-    missing = [kw for kw, arg in ((key_kw, key), (base_kw, base)) if arg is None] if add_missing else []
+    missing = (
+        [kw for kw, arg in ((key_kw, key), (base_kw, base)) if arg is None] if add_missing else []
+    )
     added = ", ".join(
         f"{kw}= from {ctx.settings.api_key_env if kw == key_kw else ctx.settings.base_url_env}"
         for kw in missing
@@ -213,7 +247,9 @@ def rewrite_client(
     return append_args(updated, new_args)
 
 
-def module_setting_statement(target: cst.Attribute, attr: str, ctx: FileContext) -> cst.SimpleStatementLine:
+def module_setting_statement(
+    target: cst.Attribute, attr: str, ctx: FileContext
+) -> cst.SimpleStatementLine:
     """`openai.base_url = os.environ.get(...)`, spelled with the file's own module alias."""
     return cst.SimpleStatementLine(
         body=[

@@ -16,7 +16,6 @@ from migrator.settings import Settings
 from migrator.suppressions import Suppression
 
 
-
 class _Position(Protocol):
     @property
     def line(self) -> int: ...
@@ -65,6 +64,7 @@ class FileContext:
         """The quote for strings the rewrite adds: inside an f-string, not the f-string's
         own (before Python 3.12 the same quote there ends the f-string)."""
         return "'" if self.fstring_quotes and self.fstring_quotes[-1] == '"' else '"'
+
     # first lines of the statements enclosing the node being visited, innermost last
     statement_lines: list[int] = field(default_factory=list)
     # finding -> first line of its innermost statement: where `fix --annotate` writes
@@ -84,7 +84,9 @@ class FileContext:
     def in_raw_http(self, where: Range) -> bool:
         """Whether the position lies inside a statement that calls an OpenAI endpoint."""
         at = (where.start.line, where.start.column)
-        return any((first, column) <= at < (last, end) for first, column, last, end in self.raw_http)
+        return any(
+            (first, column) <= at < (last, end) for first, column, last, end in self.raw_http
+        )
 
     def report(self, code: str, where: Range, **fields: object) -> bool:
         """Record a finding; False when it is silenced (and its rewrite must not happen)."""
@@ -101,11 +103,15 @@ class FileContext:
             end_column=where.end.column + 1,
             code=code,
             severity=rule.severity,
-            message=rule.format_js(**fields) if self.language == "javascript" else rule.format(**fields),
+            message=rule.format_js(**fields)
+            if self.language == "javascript"
+            else rule.format(**fields),
             fixable=rule.fixable,
         )
         self.findings.append(finding)
-        self.anchors[finding] = self.statement_lines[-1] if self.statement_lines else where.start.line
+        self.anchors[finding] = (
+            self.statement_lines[-1] if self.statement_lines else where.start.line
+        )
         return True
 
     def rewrote(self, kind: str, env: str | None = None, uses_os: bool = True) -> None:

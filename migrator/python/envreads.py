@@ -9,11 +9,11 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.python import models
 from migrator.python.context import FileContext
 from migrator.python.envexpr import quote_of, string, string_value
-from migrator.endpoints import classify_url
 
 ENV_CALLS = frozenset({"os.getenv", "os.environ.get"})
 ENV_MAPPING = "os.environ"
@@ -43,12 +43,19 @@ def default_arg_index(call: cst.Call) -> int | None:
 
 
 def rewrite_call(
-    original: cst.Call, updated: cst.Call, where: CodeRange, ctx: FileContext, has_fallback: bool = False
+    original: cst.Call,
+    updated: cst.Call,
+    where: CodeRange,
+    ctx: FileContext,
+    has_fallback: bool = False,
 ) -> cst.Call:
     """`has_fallback`: the read is the left side of `... or default`, which already
     supplies the value used when the variable is unset."""
-    if not updated.args or not isinstance(updated.args[0].value, cst.SimpleString) \
-            or updated.args[0].keyword is not None:
+    if (
+        not updated.args
+        or not isinstance(updated.args[0].value, cst.SimpleString)
+        or updated.args[0].keyword is not None
+    ):
         return updated  # os.getenv(key="..."): rare, and a default added after it would not compile
     args = list(updated.args)
     name_node = args[0].value
@@ -60,7 +67,10 @@ def rewrite_call(
     if index is not None and isinstance(default, cst.SimpleString) and default_value is not None:
         connection = ctx.settings.catalog.connection
         if classify_url(default_value, connection) == "base" and ctx.report(
-            "MM101", where, url=default_value, env=renamed(name, ctx) or name,
+            "MM101",
+            where,
+            url=default_value,
+            env=renamed(name, ctx) or name,
             default=ctx.settings.mistral_base_url,
         ):
             ctx.rewrote("base URLs", uses_os=False)
@@ -79,7 +89,10 @@ def rewrite_call(
     new_name_node = _rename(name_node, where, ctx)
     args[0] = args[0].with_changes(value=new_name_node)
     if (
-        index is None and len(args) == 1 and new_name_node is not name_node and not has_fallback
+        index is None
+        and len(args) == 1
+        and new_name_node is not name_node
+        and not has_fallback
         and name in ctx.settings.catalog.connection.env_base_url
     ):
         # Unset, the SDK would fall back to api.openai.com and send it the Mistral key:

@@ -41,7 +41,10 @@ def _model_arg(call: cst.Call, framework: Framework) -> cst.Arg | None:
             return keywords[name]
     if framework.model_position is not None:
         positional = [arg for arg in call.args if arg.keyword is None]
-        if len(positional) > framework.model_position and not positional[framework.model_position].star:
+        if (
+            len(positional) > framework.model_position
+            and not positional[framework.model_position].star
+        ):
             return positional[framework.model_position]
     return None
 
@@ -74,13 +77,20 @@ def _prefixed(expression: cst.BaseExpression, prefix: str) -> cst.BaseExpression
     rest of the project reads from it; the prefix litellm needs is added at the call."""
     return cst.BinaryOperation(
         left=cst.SimpleString(f'"{prefix}"'),
-        operator=cst.Add(whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")),
+        operator=cst.Add(
+            whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")
+        ),
         right=expression,
     )
 
 
 def rewrite_literal(
-    node: cst.SimpleString, value: str, role: Role, framework: Framework, where: CodeRange, ctx: FileContext
+    node: cst.SimpleString,
+    value: str,
+    role: Role,
+    framework: Framework,
+    where: CodeRange,
+    ctx: FileContext,
 ) -> cst.BaseExpression | None:
     """The new node for a literal inside a framework call, or None to let the SDK rules
     (with the role normalized) decide."""
@@ -88,7 +98,9 @@ def rewrite_literal(
     if framework.kind == "manual" or points_elsewhere(role.call, framework, ctx):
         return node
     is_model = (role.kind == "keyword" and role.name in framework.model) or (
-        role.kind == "positional" and role.index == framework.model_position and bool(framework.model)
+        role.kind == "positional"
+        and role.index == framework.model_position
+        and bool(framework.model)
     )
     if not is_model:
         return None
@@ -128,21 +140,30 @@ def _is_prefixed(node: cst.BaseExpression, prefix: str) -> bool:
 
 
 def _new_arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(keyword=cst.Name(keyword), value=value,
-                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+    return cst.Arg(
+        keyword=cst.Name(keyword),
+        value=value,
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
 
 
 def _styled(names: tuple[str, ...], style: int) -> tuple[str, ...]:
     if 0 < style < len(names):
-        return (names[style], *names[:style], *names[style + 1:])
+        return (names[style], *names[:style], *names[style + 1 :])
     return names
 
 
 class FrameworkCall:
     """One call of a framework class or function, from `leave_Call`."""
 
-    def __init__(self, framework: Framework, original: cst.Call, position: PositionOf,
-                 is_env_read: clients.IsEnvRead, ctx: FileContext) -> None:
+    def __init__(
+        self,
+        framework: Framework,
+        original: cst.Call,
+        position: PositionOf,
+        is_env_read: clients.IsEnvRead,
+        ctx: FileContext,
+    ) -> None:
         self.framework = framework
         self.original = original
         self.position = position
@@ -153,14 +174,25 @@ class FrameworkCall:
     def rewrite(self, updated: cst.Call) -> cst.Call:
         framework, ctx = self.framework, self.ctx
         if framework.kind == "manual":
-            ctx.report(framework.manual_code, self.position(self.original), framework=f"{self.name}()",
-                       advice=framework.advice)
+            ctx.report(
+                framework.manual_code,
+                self.position(self.original),
+                framework=f"{self.name}()",
+                advice=framework.advice,
+            )
             return updated
         if points_elsewhere(self.original, framework, ctx):
-            ctx.report("MM105", self.position(self.original),
-                       url=next(v for a in self.original.args if a.keyword is not None
-                                and a.keyword.value in framework.base_url
-                                and (v := clients.points_elsewhere(a.value, ctx)) is not None))
+            ctx.report(
+                "MM105",
+                self.position(self.original),
+                url=next(
+                    v
+                    for a in self.original.args
+                    if a.keyword is not None
+                    and a.keyword.value in framework.base_url
+                    and (v := clients.points_elsewhere(a.value, ctx)) is not None
+                ),
+            )
             return updated
         self._review()
         self._check_model()
@@ -170,7 +202,12 @@ class FrameworkCall:
         if framework.api_key or framework.base_url:
             style = self._alias_style()
             updated = clients.rewrite_client(
-                f"{self.name}", self.original, updated, self.position, self.is_env_read, ctx,
+                f"{self.name}",
+                self.original,
+                updated,
+                self.position,
+                self.is_env_read,
+                ctx,
                 key_keywords=_styled(framework.api_key or ("api_key",), style),
                 base_keywords=_styled(framework.base_url or ("base_url",), style),
                 add_missing=framework.add_missing,
@@ -196,8 +233,13 @@ class FrameworkCall:
             if _literal(arg.value) in (False, None):
                 continue
             review = self.framework.review[arg.keyword.value]
-            self.ctx.report(review.code, self.position(arg), framework=f"{self.name}()",
-                            keyword=review.keyword, advice=review.advice)
+            self.ctx.report(
+                review.code,
+                self.position(arg),
+                framework=f"{self.name}()",
+                keyword=review.keyword,
+                advice=review.advice,
+            )
 
     def _check_model(self) -> None:
         prefix = self.framework.model_prefix
@@ -205,20 +247,32 @@ class FrameworkCall:
         if not prefix or model is None or _is_prefixed(model.value, prefix):
             return
         shown = cst.Module([]).code_for_node(model.value)
-        self.ctx.report("MM210", self.position(model), framework=f"{self.name}()", model=shown, prefix=prefix)
+        self.ctx.report(
+            "MM210", self.position(model), framework=f"{self.name}()", model=shown, prefix=prefix
+        )
 
     def _default_model(self, updated: cst.Call) -> cst.Call:
         framework = self.framework
-        if not framework.default_model or not framework.model or _model_arg(self.original, framework) is not None:
+        if (
+            not framework.default_model
+            or not framework.model
+            or _model_arg(self.original, framework) is not None
+        ):
             return updated
         match = self.ctx.settings.models.lookup(framework.default_model)
         if match is None or not match.rewritable or match.entry is None:
             return updated
         entry = match.entry
         keyword = framework.model[0]
-        if not self.ctx.report("MM209", self.position(self.original), framework=f"{self.name}()",
-                               keyword=keyword, openai=framework.default_model, mistral=entry.mistral,
-                               env=entry.env):
+        if not self.ctx.report(
+            "MM209",
+            self.position(self.original),
+            framework=f"{self.name}()",
+            keyword=keyword,
+            openai=framework.default_model,
+            mistral=entry.mistral,
+            env=entry.env,
+        ):
             return updated
         self.ctx.rewrote(models.KIND, entry.env)
         value = env_get(entry.env, entry.mistral, self.ctx.quote)
@@ -234,15 +288,23 @@ class FrameworkCall:
                 return updated
         elif spread:
             return updated
-        fields = dict(framework=f"{self.name}()", keyword=requirement.keyword,
-                      value=_python(requirement.value), advice=requirement.advice)
+        fields = dict(
+            framework=f"{self.name}()",
+            keyword=requirement.keyword,
+            value=_python(requirement.value),
+            advice=requirement.advice,
+        )
         where = self.position(present) if present is not None else self.position(self.original)
         if not self.ctx.report(requirement.code, where, **fields) or not requirement.fix:
             return updated
         self.ctx.rewrote(clients.CLIENT_KIND, uses_os=False)
         value = cst.parse_expression(_python(requirement.value))
         if present is not None:
-            args = [arg.with_changes(value=value) if arg.keyword is not None
-                    and arg.keyword.value == requirement.keyword else arg for arg in updated.args]
+            args = [
+                arg.with_changes(value=value)
+                if arg.keyword is not None and arg.keyword.value == requirement.keyword
+                else arg
+                for arg in updated.args
+            ]
             return updated.with_changes(args=args)
         return clients.append_args(updated, [_new_arg(requirement.keyword, value)])

@@ -11,7 +11,8 @@ _RENDER = cst.Module([])
 
 def _one_line(call: cst.Call) -> bool:
     return not isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and not any(
-        isinstance(arg.comma, cst.Comma) and isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace)
+        isinstance(arg.comma, cst.Comma)
+        and isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace)
         for arg in call.args
     )
 

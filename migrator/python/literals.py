@@ -20,13 +20,15 @@ def branches(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [node]
 
 
-def number_value(node: cst.BaseExpression) -> float | int | None | object:
+def number_value(node: cst.BaseExpression) -> float | int | object | None:
     """An int/float literal (with a leading sign), None for `None`, else NOT_LITERAL."""
     if isinstance(node, cst.Name) and node.value == "None":
         return None
     if isinstance(node, (cst.Integer, cst.Float)):
         return node.evaluated_value
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
+    if isinstance(node, cst.UnaryOperation) and isinstance(
+        node.expression, (cst.Integer, cst.Float)
+    ):
         value = node.expression.evaluated_value
         if isinstance(node.operator, cst.Minus):
             return -value
@@ -35,7 +37,7 @@ def number_value(node: cst.BaseExpression) -> float | int | None | object:
     return NOT_LITERAL
 
 
-def text_value(node: cst.BaseExpression) -> str | None | object:
+def text_value(node: cst.BaseExpression) -> str | object | None:
     """A plain string literal, None for `None`, else NOT_LITERAL."""
     if isinstance(node, cst.Name) and node.value == "None":
         return None

@@ -33,8 +33,13 @@ def report_unrewritable(match: ModelMatch, where: CodeRange, ctx: FileContext) -
     if match.kind == "unmapped":
         ctx.report("MM202", where, openai=match.text, review=entry.review if entry else "")
     elif match.kind == "fine_tune":
-        ctx.report("MM204", where, openai=match.text, base=match.openai_id,
-                   mistral=entry.mistral if entry and entry.mistral else "none")
+        ctx.report(
+            "MM204",
+            where,
+            openai=match.text,
+            base=match.openai_id,
+            mistral=entry.mistral if entry and entry.mistral else "none",
+        )
     else:
         ctx.report("MM203", where, openai=match.text)
 

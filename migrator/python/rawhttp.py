@@ -20,8 +20,19 @@ from migrator.endpoints import classify_url
 from migrator.settings import Settings
 
 # Statements with a body: a URL in their header is rare, and their body is not "the request".
-_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
-             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+_COMPOUND = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+)
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +43,9 @@ def _endpoint_bytes(hosts: tuple[str, ...]) -> re.Pattern[bytes]:
     return re.compile(rb"(?:" + alternatives + rb")/(?!v1/?(?![\w.\-/{]))")
 
 
-Span = tuple[int, int, int, int]  # first line, first column, last line, end column (0-based columns)
+Span = tuple[
+    int, int, int, int
+]  # first line, first column, last line, end column (0-based columns)
 
 
 def raw_http_lines(data: bytes, settings: Settings) -> list[Span]:
@@ -52,7 +65,11 @@ def raw_http_lines(data: bytes, settings: Settings) -> list[Span]:
     def endpoint(node: ast.AST) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return classify_url(node.value.split("{", 1)[0], connection) == "endpoint"
-        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        if (
+            isinstance(node, ast.JoinedStr)
+            and node.values
+            and isinstance(node.values[0], ast.Constant)
+        ):
             # f"https://api.openai.com/v1/{path}": a URL built on OpenAI's host
             head = str(node.values[0].value)
             return len(node.values) > 1 and classify_url(head, connection) in ("base", "endpoint")
@@ -82,21 +99,43 @@ def _scope_spans(scope: ast.AST, endpoint: Callable[[ast.AST], bool], spans: lis
     the module, any scope) assigns one to: `url = "https://api.openai.com/v1/..."`."""
     own = _own_nodes(scope)
     names = {
-        target.id for node in own if isinstance(node, ast.Assign) and endpoint(node.value)
-        for target in node.targets if isinstance(target, ast.Name)
+        target.id
+        for node in own
+        if isinstance(node, ast.Assign) and endpoint(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
     }
     searched = list(ast.walk(scope)) if isinstance(scope, ast.Module) else own
     for statement in searched:
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             # `async with http.post(URL, json=...) as response:`: the header is the request
             header = statement.items
-            if any(endpoint(n) or (isinstance(n, ast.Name) and n.id in names) for item in header for n in ast.walk(item)):
+            if any(
+                endpoint(n) or (isinstance(n, ast.Name) and n.id in names)
+                for item in header
+                for n in ast.walk(item)
+            ):
                 last = header[-1].context_expr
-                spans.append((statement.lineno, statement.col_offset, last.end_lineno or last.lineno, last.end_col_offset or 0))
+                spans.append(
+                    (
+                        statement.lineno,
+                        statement.col_offset,
+                        last.end_lineno or last.lineno,
+                        last.end_col_offset or 0,
+                    )
+                )
             continue
         if not isinstance(statement, ast.stmt) or isinstance(statement, _COMPOUND):
             continue
-        if any(endpoint(node) or (isinstance(node, ast.Name) and node.id in names) for node in ast.walk(statement)):
-            spans.append((statement.lineno, statement.col_offset,
-                          statement.end_lineno or statement.lineno, statement.end_col_offset or 0))
-
+        if any(
+            endpoint(node) or (isinstance(node, ast.Name) and node.id in names)
+            for node in ast.walk(statement)
+        ):
+            spans.append(
+                (
+                    statement.lineno,
+                    statement.col_offset,
+                    statement.end_lineno or statement.lineno,
+                    statement.end_col_offset or 0,
+                )
+            )

@@ -78,7 +78,11 @@ def role_of(node: cst.CSTNode, parent_of: ParentOf) -> Role:
         return Role("match")
     if isinstance(parent, (cst.Index, cst.SubscriptElement)):
         return Role("subscript")
-    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.right is node:
+    if (
+        isinstance(parent, cst.BooleanOperation)
+        and isinstance(parent.operator, cst.Or)
+        and parent.right is node
+    ):
         return Role("fallback")
     if isinstance(parent, (cst.ConcatenatedString, cst.BinaryOperation)):
         return Role("concat")

@@ -110,8 +110,10 @@ class Slice:
         literals = {
             line.body[0].value.value
             for line in module.body
-            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
-            and isinstance(line.body[0], cst.Expr) and isinstance(line.body[0].value, cst.SimpleString)
+            if isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(line.body[0], cst.Expr)
+            and isinstance(line.body[0].value, cst.SimpleString)
         }
         if any(placeholder.decode("ascii") not in literals for placeholder in self.regions):
             return False
@@ -143,7 +145,9 @@ class _Group:
 
 def _first_line(statement: ast.stmt) -> int:
     decorators = getattr(statement, "decorator_list", None)
-    return min([statement.lineno, *(d.lineno for d in decorators)]) if decorators else statement.lineno
+    return (
+        min([statement.lineno, *(d.lineno for d in decorators)]) if decorators else statement.lineno
+    )
 
 
 def _groups(body: list[ast.stmt]) -> list[_Group]:
@@ -228,7 +232,9 @@ def _is_import(group: _Group, text: bytes) -> bool:
     if any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in group.statements):
         return True
     definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return not all(isinstance(s, definitions) for s in group.statements) and bool(_IMPORT.search(text))
+    return not all(isinstance(s, definitions) for s in group.statements) and bool(
+        _IMPORT.search(text)
+    )
 
 
 def relevant(groups: list[_Group], texts: list[bytes], seeds: set[int]) -> list[bool]:
@@ -288,7 +294,7 @@ class _Lines:
         return self.data[start:end]
 
 
-def _default_indent(groups: list[_Group], lines: _Lines) -> tuple[int, str] | None | bool:
+def _default_indent(groups: list[_Group], lines: _Lines) -> tuple[int, str] | bool | None:
     """Where the file's first INDENT token is (the group and its whitespace: LibCST takes
     it as the module's default indent, which the rewrites use), None when the file has
     no indented block, False when this cannot be told from Python's tree for sure."""
@@ -305,8 +311,15 @@ def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
     if isinstance(statement, (ast.For, ast.AsyncFor, ast.While, ast.If)):
         return [statement.body, statement.orelse]
     if isinstance(statement, (ast.Try, ast.TryStar)):
-        return [statement.body, *(h.body for h in statement.handlers), statement.orelse, statement.finalbody]
-    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith)):
+        return [
+            statement.body,
+            *(h.body for h in statement.handlers),
+            statement.orelse,
+            statement.finalbody,
+        ]
+    if isinstance(
+        statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith)
+    ):
         return [statement.body]
     return []
 
@@ -316,7 +329,7 @@ _DECORATOR_PREFIX = re.compile(rb"([ \t]+)@[ \t]*")
 _CASE_PREFIX = re.compile(rb"([ \t]+)case\b")
 
 
-def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | None | bool:
+def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | bool | None:
     """The whitespace of the statement's first block that sits on its own lines (an
     INDENT token), None when every block shares its header's line, False when unsure."""
     if isinstance(statement, ast.Match):
@@ -340,14 +353,20 @@ def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | None | bool
             prefix = text[: first.col_offset]
             indent = prefix if _INDENT.fullmatch(prefix) else None
         if indent is not None:
-            previous = lines.data[lines.start(line - 1) : lines.content_end(line - 1)] if line > 1 else b""
+            previous = (
+                lines.data[lines.start(line - 1) : lines.content_end(line - 1)] if line > 1 else b""
+            )
             if previous.endswith(b"\\"):
                 return False  # a continued line: no INDENT after all, or unsure
             return indent.decode("ascii")
         if not text[: first.col_offset if not decorators else 0].strip(b" \t"):
             # nothing before it on its line but no indent either: an `elif` (its own
             # blocks follow) or something this does not know
-            if isinstance(statement, ast.If) and block is statement.orelse and isinstance(first, ast.If):
+            if (
+                isinstance(statement, ast.If)
+                and block is statement.orelse
+                and isinstance(first, ast.If)
+            ):
                 found = _first_block_indent(first, lines)
                 if found is not None:
                     return found
@@ -402,7 +421,9 @@ def plan(data: bytes, settings: Settings, always: bool = False) -> Slice | None:
     return _reduce(groups, kept, lines, indent)
 
 
-def _reduce(groups: list[_Group], kept: list[bool], lines: _Lines, indent: tuple[int, str] | None) -> Slice | None:
+def _reduce(
+    groups: list[_Group], kept: list[bool], lines: _Lines, indent: tuple[int, str] | None
+) -> Slice | None:
     """The file with each run of left-out groups swapped for a placeholder over the same
     lines: from the run's first line (decorators included) to its last statement's last
     line. Blank lines and comments between runs and kept statements stay as they are."""

@@ -19,15 +19,14 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from migrator.python import clients, envreads, frameworks, layout, models, urls
 from migrator.frameworks import Framework
+from migrator.python import clients, envreads, frameworks, layout, models, urls
 from migrator.python.calls import CallChecker
 from migrator.python.clientref import ClientResolver, iter_nodes
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
 from migrator.python.roles import Role, role_of
-
 
 # Python's own enum types: their members' values are identifiers, not settings.
 ENUM_CLASSES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"})
@@ -36,7 +35,12 @@ ENUM_CLASSES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Fla
 class MigrationTransformer(cst.CSTTransformer):
     # ScopeProvider is what QualifiedNameProvider is computed from: listing it costs nothing
     # more and lets the call checks follow a receiver back to its binding.
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (
+        QualifiedNameProvider,
+        ScopeProvider,
+        PositionProvider,
+        ParentNodeProvider,
+    )
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
@@ -55,7 +59,12 @@ class MigrationTransformer(cst.CSTTransformer):
         # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
         # reports the client), so the Azure code is not half-migrated.
         self.azure = ClientResolver(
-            self.qualified, self.parent, scope, self.connection.azure_clients, "", self.calls.rules,
+            self.qualified,
+            self.parent,
+            scope,
+            self.connection.azure_clients,
+            "",
+            self.calls.rules,
         )
 
     # -- metadata helpers -------------------------------------------------------------
@@ -107,7 +116,9 @@ class MigrationTransformer(cst.CSTTransformer):
             for small in line.body
         )
         for line in iter_nodes(node):
-            if not isinstance(line, cst.SimpleStatementLine) or not isinstance(line.body[0], cst.Assign):
+            if not isinstance(line, cst.SimpleStatementLine) or not isinstance(
+                line.body[0], cst.Assign
+            ):
                 continue
             assign = line.body[0]
             for target in assign.targets:
@@ -118,17 +129,22 @@ class MigrationTransformer(cst.CSTTransformer):
                     self.module_sets_base = True
         # openai<1.0 reads `api_base`, not `base_url`: a legacy file gets the legacy name
         self.legacy_sdk = bool(self.key_statements) and any(
-            isinstance(found, cst.Attribute) and self._is_legacy(found) for found in iter_nodes(node)
+            isinstance(found, cst.Attribute) and self._is_legacy(found)
+            for found in iter_nodes(node)
         )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """A pydantic-settings field named after an OpenAI variable reads that variable."""
         if not isinstance(node.target, cst.Name) or not self.connection.settings_classes:
             return
-        owner = self.parent(self.parent(self.parent(node)) or node)  # AnnAssign < line < body < class
+        owner = self.parent(
+            self.parent(self.parent(node)) or node
+        )  # AnnAssign < line < body < class
         if not isinstance(owner, cst.ClassDef):
             return
-        if not any(self.qualified(base.value) & self.connection.settings_classes for base in owner.bases):
+        if not any(
+            self.qualified(base.value) & self.connection.settings_classes for base in owner.bases
+        ):
             return
         if isinstance(node.value, cst.Call) and any(
             arg.keyword is not None and arg.keyword.value in ("alias", "validation_alias")
@@ -138,8 +154,13 @@ class MigrationTransformer(cst.CSTTransformer):
         variable = node.target.value.upper()
         new_name = envreads.renamed(variable, self.ctx)
         if new_name is not None:
-            self.ctx.report("MM110", self.position(node.target), old=variable, new=new_name,
-                            how="read by pydantic-settings for this field")
+            self.ctx.report(
+                "MM110",
+                self.position(node.target),
+                old=variable,
+                new=new_name,
+                how="read by pydantic-settings for this field",
+            )
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         for target in original.targets:
@@ -170,8 +191,11 @@ class MigrationTransformer(cst.CSTTransformer):
         assert isinstance(target, cst.Attribute)
         attr = self.connection.module_base_url[-1 if self.legacy_sdk else 0]
         if not self.ctx.report(
-            "MM103", self.position(original), client=f"setting {self.connection.sdk_module}.api_key",
-            missing="base_url", added=f"{attr} from {self.ctx.settings.base_url_env}",
+            "MM103",
+            self.position(original),
+            client=f"setting {self.connection.sdk_module}.api_key",
+            missing="base_url",
+            added=f"{attr} from {self.ctx.settings.base_url_env}",
         ):
             return updated
         addition = clients.module_setting_statement(target, attr, self.ctx)
@@ -195,17 +219,32 @@ class MigrationTransformer(cst.CSTTransformer):
             return updated
         framework = self._framework_of(role)
         if framework is not None:
-            handled = frameworks.rewrite_literal(updated, value, role, framework, self.position(original), self.ctx)
+            handled = frameworks.rewrite_literal(
+                updated, value, role, framework, self.position(original), self.ctx
+            )
             if handled is not None:
                 return handled
             role = frameworks.normalized(role, framework, self.ctx)
         new_name = envreads.renamed(value, self.ctx)
-        if new_name is not None and role.kind != "docstring" and not self._inside_env_read(original):
-            self.ctx.report("MM110", self.position(original), old=value, new=new_name,
-                            how="named here (a settings alias, a config key?)")
+        if (
+            new_name is not None
+            and role.kind != "docstring"
+            and not self._inside_env_read(original)
+        ):
+            self.ctx.report(
+                "MM110",
+                self.position(original),
+                old=value,
+                new=new_name,
+                how="named here (a settings alias, a config key?)",
+            )
             return updated
         match = self.ctx.settings.models.lookup(value)
-        if match is not None and role.call is not None and self._through_client_elsewhere(role.call):
+        if (
+            match is not None
+            and role.call is not None
+            and self._through_client_elsewhere(role.call)
+        ):
             return updated  # that provider's own model names: not ours to map (MM105 on the client)
         if match is not None:
             return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
@@ -285,8 +324,10 @@ class MigrationTransformer(cst.CSTTransformer):
     def _is_env_default(self, role: Role) -> bool:
         if role.call is None or not (self.qualified(role.call.func) & envreads.ENV_CALLS):
             return False
-        return role.kind == "positional" and role.index == 1 or (
-            role.kind == "keyword" and role.name == "default"
+        return (
+            (role.kind == "positional"
+            and role.index == 1)
+            or (role.kind == "keyword" and role.name == "default")
         )
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
@@ -304,13 +345,18 @@ class MigrationTransformer(cst.CSTTransformer):
         new = self._rewrite_call(original, updated)
         if isinstance(new, cst.Call) and not self.ctx.fstring_quotes:  # no line breaks in f-strings
             return layout.fit(
-                original, new, self.position(original).start.column, self.ctx.indent,
+                original,
+                new,
+                self.position(original).start.column,
+                self.ctx.indent,
                 self.ctx.settings.line_length,
             )
         return new
 
     def _rewrite_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if not (isinstance(original.func, cst.Attribute) and self._through_client_elsewhere(original)):
+        if not (
+            isinstance(original.func, cst.Attribute) and self._through_client_elsewhere(original)
+        ):
             updated = self.calls.leave_call(original, updated)
         names = self.qualified(original.func)
         if not names:
@@ -319,30 +365,46 @@ class MigrationTransformer(cst.CSTTransformer):
         if names & envreads.ENV_CALLS:
             holder = self.parent(original)
             has_fallback = (
-                isinstance(holder, cst.BooleanOperation) and isinstance(holder.operator, cst.Or)
+                isinstance(holder, cst.BooleanOperation)
+                and isinstance(holder.operator, cst.Or)
                 and holder.left is original
             )
             return envreads.rewrite_call(original, updated, where, self.ctx, has_fallback)
         framework = self.ctx.settings.frameworks.of(names)
         if framework is not None and framework.kind != "wrapper":
-            call = frameworks.FrameworkCall(framework, original, self.position, self.is_env_read, self.ctx)
+            call = frameworks.FrameworkCall(
+                framework, original, self.position, self.is_env_read, self.ctx
+            )
             return call.rewrite(updated)
         if names & self.connection.azure_clients:
-            self.ctx.report("MM107", where, client=sorted(names & self.connection.azure_clients)[0],
-                            plain=self.connection.azure_plain)
+            self.ctx.report(
+                "MM107",
+                where,
+                client=sorted(names & self.connection.azure_clients)[0],
+                plain=self.connection.azure_plain,
+            )
             return updated
         if names & self.connection.clients:
             client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"
             return clients.rewrite_client(
-                client, original, updated, self.position, self.is_env_read, self.ctx,
+                client,
+                original,
+                updated,
+                self.position,
+                self.is_env_read,
+                self.ctx,
                 constant_of=self.constant_string,
             )
         if "builtins.getattr" in names:
             self._report_dynamic_client(original, where)
             return updated
-        legacy = [n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))]
+        legacy = [
+            n for n in names if n.startswith(tuple(f"{p}." for p in self.connection.legacy_v0))
+        ]
         if legacy:
-            self.ctx.report("MM106", where, call=sorted(legacy)[0], legacy=self.connection.legacy_what)
+            self.ctx.report(
+                "MM106", where, call=sorted(legacy)[0], legacy=self.connection.legacy_what
+            )
         return updated
 
     def _is_legacy(self, node: cst.CSTNode) -> bool:
@@ -351,16 +413,24 @@ class MigrationTransformer(cst.CSTTransformer):
 
     def _report_dynamic_client(self, call: cst.Call, where: CodeRange) -> None:
         """`getattr(openai, "OpenAI")`: a client the tool cannot follow; say so."""
-        if len(call.args) < 2 or self.connection.sdk_module not in self.qualified(call.args[0].value):
+        if len(call.args) < 2 or self.connection.sdk_module not in self.qualified(
+            call.args[0].value
+        ):
             return
         attribute = string_value(call.args[1].value)
         if attribute and f"{self.connection.sdk_module}.{attribute}" in self.connection.clients:
-            self.ctx.report("MM108", where, keyword=f"getattr({self.connection.sdk_module}, {attribute!r})")
+            self.ctx.report(
+                "MM108", where, keyword=f"getattr({self.connection.sdk_module}, {attribute!r})"
+            )
 
-    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+    def leave_Subscript(
+        self, original: cst.Subscript, updated: cst.Subscript
+    ) -> cst.BaseExpression:
         if envreads.ENV_MAPPING in self.qualified(original.value):
             return envreads.rewrite_subscript(updated, self.position(original), self.ctx)
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return ensure_import_os(updated) if self.ctx.needs_os and self.ctx.add_import_os else updated
+        return (
+            ensure_import_os(updated) if self.ctx.needs_os and self.ctx.add_import_os else updated
+        )

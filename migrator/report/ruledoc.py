@@ -15,7 +15,9 @@ def _language(text: str) -> str | None:
         pass
     from migrator.javascript.syntax import first_error, parse  # tree-sitter: only for JS examples
 
-    return "ts" if first_error(parse(text.encode("utf-8"), "typescript").root_node) is None else None
+    return (
+        "ts" if first_error(parse(text.encode("utf-8"), "typescript").root_node) is None else None
+    )
 
 
 def _block(text: str, markdown: bool, language: str) -> str:
@@ -41,7 +43,10 @@ def rule_doc(rule: Rule, markdown: bool = True) -> str:
     if rule.why:
         parts += [f"{section}Why is this bad?", rule.why]
     if rule.example:
-        parts += [f"{section}Example", _block(rule.example, markdown, _language(rule.example) or "python")]
+        parts += [
+            f"{section}Example",
+            _block(rule.example, markdown, _language(rule.example) or "python"),
+        ]
     if rule.use_instead:
         language = _language(rule.use_instead)
         use = _block(rule.use_instead, markdown, language) if language else rule.use_instead

@@ -39,7 +39,10 @@ def _region(finding: Finding) -> dict[str, int]:
     if finding.cell is not None:
         # A region must be a line of the artifact: the .ipynb JSON line that holds the
         # cell's source line. The cell and its own line go in the message and properties.
-        return {"startLine": max(finding.file_line or 1, 1), "startColumn": max(finding.file_column or 1, 1)}
+        return {
+            "startLine": max(finding.file_line or 1, 1),
+            "startColumn": max(finding.file_column or 1, 1),
+        }
     return {
         "startLine": max(finding.line, 1),
         "startColumn": max(finding.column, 1),
@@ -49,20 +52,30 @@ def _region(finding: Finding) -> dict[str, int]:
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
-    text = finding.message if finding.cell is None else f"cell {finding.cell}, line {finding.line}: {finding.message}"
+    text = (
+        finding.message
+        if finding.cell is None
+        else f"cell {finding.cell}, line {finding.line}: {finding.message}"
+    )
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVEL[finding.severity],
         "message": {"text": text},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
-                "region": _region(finding),
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                    "region": _region(finding),
+                }
             }
-        }],
+        ],
     }
     if finding.cell is not None:
-        result["properties"] = {"cell": finding.cell, "cellLine": finding.line, "cellColumn": finding.column}
+        result["properties"] = {
+            "cell": finding.cell,
+            "cellLine": finding.line,
+            "cellColumn": finding.column,
+        }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
     return result
@@ -74,16 +87,20 @@ def sarif_log(findings: Sequence[Finding], catalog: Catalog) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "mistral-migrate",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": [_rule(rule) for rule in rules],
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": [_result(finding, index) for finding in findings],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mistral-migrate",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule(rule) for rule in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(finding, index) for finding in findings],
+            }
+        ],
     }
 
 

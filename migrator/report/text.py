@@ -30,7 +30,9 @@ def _cell_lines(result: FileResult) -> dict[int, list[str]]:
     return {number: before.split("\n") for number, (before, _after) in result.cells.items()}
 
 
-def print_findings(console: Console, results: Iterable[FileResult], show_source: bool = True) -> None:
+def print_findings(
+    console: Console, results: Iterable[FileResult], show_source: bool = True
+) -> None:
     """One block per file: a header, then each finding with its code, severity, message
     and source line, so the block can be pasted into a pull request as it is."""
     first = True
@@ -43,7 +45,12 @@ def print_findings(console: Console, results: Iterable[FileResult], show_source:
         lines = _source_lines(result) if show_source and not result.cells else []
         cells = _cell_lines(result) if show_source else {}
         count = len(result.findings)
-        console.print(Text(f"{result.display} ({count} finding{'s' if count != 1 else ''})", style="bold underline"))
+        console.print(
+            Text(
+                f"{result.display} ({count} finding{'s' if count != 1 else ''})",
+                style="bold underline",
+            )
+        )
         for finding in result.findings:
             line = Text("  ")
             line.append(f"{finding.location} ", style="bold")
@@ -73,7 +80,11 @@ def summary_table(findings: Sequence[Finding], title: str, catalog: Catalog | No
         row: list[str | Text] = [code]
         if catalog is not None:
             row.append(catalog.rules[code].title if code in catalog.rules else "")
-        row += [Text(severity, style=SEVERITY_STYLE[severity]), "yes" if fixable else "no", str(count)]
+        row += [
+            Text(severity, style=SEVERITY_STYLE[severity]),
+            "yes" if fixable else "no",
+            str(count),
+        ]
         table.add_row(*row)
     return table
 
@@ -82,12 +93,19 @@ def closing_line(findings: Sequence[Finding]) -> str:
     fixable = sum(f.fixable for f in findings)
     review = len(findings) - fixable
     files = len({f.path for f in findings})
-    return (f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
-            f"{fixable} fixed by `mistral-migrate fix`, {review} to review by hand "
-            "(`mistral-migrate explain CODE` says why).")
+    return (
+        f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+        f"{fixable} fixed by `mistral-migrate fix`, {review} to review by hand "
+        "(`mistral-migrate explain CODE` says why)."
+    )
 
 
-def print_fix_summary(console: Console, results: Sequence[FileResult], written: Sequence[str], review: Sequence[Finding]) -> None:
+def print_fix_summary(
+    console: Console,
+    results: Sequence[FileResult],
+    written: Sequence[str],
+    review: Sequence[Finding],
+) -> None:
     rewrites: Counter[str] = Counter()
     env_vars: set[str] = set()
     for result in results:
@@ -129,6 +147,10 @@ def print_rules(console: Console, catalog: Catalog) -> None:
     for column in ("code", "title", "severity", "fixable"):
         table.add_column(column)
     for rule in catalog.rules.values():
-        table.add_row(rule.code, rule.title, Text(rule.severity, style=SEVERITY_STYLE[rule.severity]),
-                      "yes" if rule.fixable else "no")
+        table.add_row(
+            rule.code,
+            rule.title,
+            Text(rule.severity, style=SEVERITY_STYLE[rule.severity]),
+            "yes" if rule.fixable else "no",
+        )
     console.print(table)
