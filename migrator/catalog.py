@@ -71,6 +71,12 @@ class Connection:
     model_keywords: frozenset[str]
     model_dict_keys: frozenset[str]
     secret_patterns: tuple[str, ...]
+    # migrator/secrets.py: what is masked by shape or by place, what is a placeholder
+    mask_only_patterns: tuple[str, ...] = ()
+    credential_names: tuple[str, ...] = ()
+    auth_schemes: tuple[str, ...] = ()
+    placeholder_words: tuple[str, ...] = ()
+    placeholder_marks: tuple[str, ...] = ()
     # how findings name the plain client an Azure one becomes, and the legacy API
     azure_plain: str = ""
     legacy_what: str = ""
@@ -115,6 +121,11 @@ def _connection(data: dict[str, Any]) -> Connection:
         model_keywords=frozenset(data["models"]["keywords"]),
         model_dict_keys=frozenset(data["models"]["dict_keys"]),
         secret_patterns=tuple(data["secrets"]["patterns"]),
+        mask_only_patterns=tuple(data["secrets"].get("mask_only_patterns", ())),
+        credential_names=tuple(data["secrets"].get("credential_names", ())),
+        auth_schemes=tuple(data["secrets"].get("auth_schemes", ())),
+        placeholder_words=tuple(data["secrets"].get("placeholder_words", ())),
+        placeholder_marks=tuple(data["secrets"].get("placeholder_marks", ())),
     )
 
 

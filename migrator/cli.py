@@ -6,6 +6,7 @@ internal failure (one line on stderr; the traceback only with --verbose).
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -517,7 +518,9 @@ def explain(code: str, config: Path | None) -> None:
     catalog = settings_for(config).catalog
     rule = catalog.rules.get(code.strip().upper())
     if rule is None:
-        fail(f"unknown rule code {code!r}; `mistral-migrate rules` lists them")
+        # echo only what looks like a code: a pasted key must not land in a terminal log
+        shown = repr(code) if re.fullmatch(r"[A-Za-z]{1,4}[0-9]{0,4}", code.strip()) else "given"
+        fail(f"unknown rule code {shown}; `mistral-migrate rules` lists them")
         return
     click.echo(rule_doc(rule), nl=False)
 

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from migrator.callrules import load_call_rules
+from migrator.secrets import key_shapes
 from migrator.settings import Settings
 from migrator.suppressions import MARKER
 
@@ -92,8 +93,7 @@ def trigger_words(settings: Settings) -> list[str]:
 
 def secret_patterns(settings: Settings) -> list[str]:
     """Committed-key shapes (shipped and from config), anchors dropped."""
-    connection = settings.catalog.connection
-    return [strip_anchors(p) for p in (*connection.secret_patterns, *settings.secret_patterns)]
+    return [strip_anchors(p) for p in key_shapes(settings.secret_patterns)]
 
 
 def id_patterns(settings: Settings) -> list[str]:

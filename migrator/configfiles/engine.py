@@ -19,7 +19,7 @@ from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.findings import Finding
 from migrator.modelmap import ModelMatch
-from migrator.secrets import mask
+from migrator.secrets import mask, secret_pattern
 from migrator.settings import Settings
 
 # A word that may be a model id; `:` belongs to it (ft:...) unless it starts a shell
@@ -27,11 +27,6 @@ from migrator.settings import Settings
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._\-]|:(?![-?=+]))*")
 _VARIABLE_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _VARIABLE = re.compile(_VARIABLE_NAME + r"\Z")
-
-
-def secret_pattern(settings: Settings) -> re.Pattern[str]:
-    patterns = (*settings.catalog.connection.secret_patterns, *settings.secret_patterns)
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 class ConfigRewrite:
@@ -56,7 +51,7 @@ class ConfigRewrite:
         self.rewrites: Counter[str] = Counter()
         self.env_vars: set[str] = set()
         self.secrets: set[str] = set()
-        self._secret = secret_pattern(settings)
+        self._secret = secret_pattern(settings.secret_patterns)
         self._secret_spans: list[tuple[int, int]] = []
         # any variable name: which ones are renamed is decided per match (rename_of)
         self._references = [

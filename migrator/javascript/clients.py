@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
+from migrator.decisions.keys import literal_key_code
 from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
@@ -321,7 +322,8 @@ class Construction:
                 js.report("MM116", value, secret=mask(literal))
                 self.elsewhere = True  # not pointed at Mistral with an OpenAI key in it
                 return
-            if not js.report("MM102", value, secret=mask(literal), env=settings.api_key_env):
+            code = literal_key_code(literal)
+            if not js.report(code, value, secret=mask(literal), env=settings.api_key_env):
                 return
             js.edits.replace(value.start_byte, value.end_byte, js.key_read(settings.api_key_env))
             js.grow(value)

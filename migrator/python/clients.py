@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
+from migrator.decisions.keys import literal_key_code
 from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, env_required, quote_of, string_value
@@ -66,7 +67,8 @@ def replace_key_literal(
     node: cst.SimpleString, value: str, where: CodeRange, ctx: FileContext
 ) -> cst.BaseExpression:
     ctx.secrets.add(value)
-    if not ctx.report("MM102", where, secret=mask(value), env=ctx.settings.api_key_env):
+    code = literal_key_code(value)
+    if not ctx.report(code, where, secret=mask(value), env=ctx.settings.api_key_env):
         return node
     ctx.rewrote(KEY_KIND, ctx.settings.api_key_env)
     return env_required(ctx.settings.api_key_env, quote_of(node))
