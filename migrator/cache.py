@@ -1,18 +1,32 @@
 """Results of earlier runs, so an unchanged file is never parsed twice (like ruff's cache).
 
 An entry is keyed by the file's content hash and path, and lives in a folder named for
-the tool (version and code) and the effective settings, under `.mistral_migrate_cache/`
-at the project root. Any change to the file, the config (user overrides included), the
-rules data or the tool lands in a different key, so nothing is ever invalidated by hand.
-Entries are JSON, written atomically; one that cannot be read is a miss, never an error.
+the tool (version and code) and the effective settings. Any change to the file, the
+config (user overrides included), the rules data or the tool lands in a different key,
+so nothing is ever invalidated by hand. One that cannot be read is a miss, never an error.
+
+The cache is not trusted (issue 18: a pull request that force-added a cache folder made
+`check` hide a committed key and `fix` write code of the attacker's choosing):
+- it lives in the user's cache folder (`$MISTRAL_MIGRATE_CACHE_DIR`, else
+  `$XDG_CACHE_HOME/mistral-migrate`, else `~/.cache/mistral-migrate`), one folder per
+  project root, never inside the repository, so nothing a clone brings is ever read;
+- every entry carries a MAC under a per-user secret (`<cache>/secret`, mode 0600, owned by
+  the user: a file that git checked out has neither, so a planted one is replaced), so an
+  entry this user's runs did not write is a miss, wherever the folder is;
+- a cached rewrite passes the same output check as a fresh one (outputcheck.py);
+- a file that holds a key (by shape or by place, as `secrets.redact` sees it) is never
+  cached, so the cache holds no key, neither in findings nor in rewritten bytes.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
+import secrets as random_bytes
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import fields, is_dataclass
@@ -23,10 +37,13 @@ from typing import Any
 import migrator
 from migrator.findings import Finding
 from migrator.modelmap import ModelMap
+from migrator.outputcheck import rewrite_is_safe
 from migrator.rules_dir import rules_dir
+from migrator.secrets import contains_secret
 from migrator.settings import Settings
 
-CACHE_DIR = ".mistral_migrate_cache"
+CACHE_ENV = "MISTRAL_MIGRATE_CACHE_DIR"
+SECRET_FILE = "secret"
 # Settings that decide which files are read or how the exit code is computed, not what
 # a file's result is.
 _NOT_RESULT = {"catalog", "root", "config_path", "exclude", "fail_on"}
@@ -73,7 +90,57 @@ def fingerprint(settings: Settings) -> str:
 
 
 def content_key(data: bytes, display: str) -> str:
-    return hashlib.blake2b(display.encode() + b"\0" + data, digest_size=20).hexdigest()
+    # surrogateescape: a file name that is not valid UTF-8 still has a key
+    name = display.encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(name + b"\0" + data, digest_size=20).hexdigest()
+
+
+def cache_home() -> Path:
+    """The user's cache folder for this tool (never inside a repository)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "mistral-migrate"
+
+
+def project_folder(root: Path) -> Path:
+    """The cache folder of the project rooted at `root`."""
+    project = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=12).hexdigest()
+    return cache_home() / "projects" / project
+
+
+def _private_folder(path: Path) -> None:
+    """Create `path` (0700); refuse one that another user owns or others may write."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        raise PermissionError(f"{path} belongs to another user")
+    if status.st_mode & 0o022:
+        os.chmod(path, 0o700)
+
+
+def _user_secret(home: Path) -> bytes:
+    """The per-user MAC key; replaced when it is not a private, well-formed file."""
+    path = home / SECRET_FILE
+    try:
+        status = path.lstat()
+        good = (
+            stat.S_ISREG(status.st_mode)
+            and not status.st_mode & 0o077
+            and (not hasattr(os, "getuid") or status.st_uid == os.getuid())
+            and status.st_size == 32
+        )
+        if good:
+            return path.read_bytes()
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    key = random_bytes.token_bytes(32)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(key)
+    return key
 
 
 def _finding_fields(finding: Finding) -> list[Any]:
@@ -89,29 +156,28 @@ def _encode(result: Any) -> dict[str, Any]:
         "cells": [[number, before, after] for number, (before, after) in result.cells.items()],
         "rewrites": dict(result.rewrites),
         "env_vars": sorted(result.env_vars),
-        "secrets": sorted(result.secrets),
     }
 
 
 class ResultCache:
-    """Per-settings folder of entries; `get` and `put` never raise."""
+    """Per-settings folder of signed entries; `get` and `put` never raise."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
-        self.base = root / CACHE_DIR
+    def __init__(self, root: Path, settings: Settings, secret: bytes = b"") -> None:
+        self.home = cache_home()
+        self.base = project_folder(root)
         self.folder = self.base / fingerprint(settings)
+        self.settings = settings
+        self.secret = secret
 
     @classmethod
     def open(cls, settings: Settings) -> ResultCache | None:
-        """The project's cache, or None when its folder cannot be created."""
+        """The project's cache, or None when its folder cannot be made private."""
         cache = cls(settings.root, settings)
         try:
-            cache.folder.mkdir(parents=True, exist_ok=True)
-            ignore = cache.base / ".gitignore"
-            if not ignore.exists():
-                _write_atomic(
-                    ignore,
-                    b"# Created by mistral-migrate; its cache is not for version control.\n*\n",
-                )
+            _private_folder(cache.home)
+            cache.secret = _user_secret(cache.home)
+            for folder in (cache.home / "projects", cache.base, cache.folder):
+                _private_folder(folder)
         except OSError:
             return None
         return cache
@@ -119,11 +185,26 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
+    def _sign(self, name: str, payload: bytes) -> bytes:
+        mac = hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256)
+        return mac.hexdigest().encode() + b"\n" + payload
+
+    def _verified(self, name: str, stored: bytes) -> bytes | None:
+        if not self.secret:
+            return None
+        mac, _, payload = stored.partition(b"\n")
+        expected = hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256)
+        return payload if hmac.compare_digest(mac, expected.hexdigest().encode()) else None
+
     def get(self, data: bytes, display: str, path: Path) -> Any | None:
         from migrator.pipeline import FileResult
 
+        key = content_key(data, display)
         try:
-            entry = json.loads(self._path(content_key(data, display)).read_bytes())
+            payload = self._verified(key, self._path(key).read_bytes())
+            if payload is None:
+                return None
+            entry = json.loads(payload)
             new = entry["new"]
             result = FileResult(
                 path,
@@ -133,11 +214,12 @@ class ResultCache:
                 findings=[Finding(*f) for f in entry["findings"]],
                 rewrites=Counter({str(k): int(v) for k, v in entry["rewrites"].items()}),
                 env_vars=set(entry["env_vars"]),
-                secrets=set(entry["secrets"]),
                 anchors={Finding(*f): int(line) for f, line in entry["anchors"]},
                 cells={int(n): (str(before), str(after)) for n, before, after in entry["cells"]},
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if result.new is not None and not rewrite_is_safe(display, data, result.new, self.settings):
             return None
         return result
 
@@ -149,7 +231,10 @@ class ResultCache:
 
     def load_unaffected(self) -> dict[str, list[int]]:
         try:
-            entries = json.loads((self.folder / self.UNAFFECTED).read_bytes())
+            payload = self._verified(self.UNAFFECTED, (self.folder / self.UNAFFECTED).read_bytes())
+            if payload is None:
+                return {}
+            entries = json.loads(payload)
         except (OSError, ValueError):
             return {}
         if not isinstance(entries, dict):
@@ -158,19 +243,23 @@ class ResultCache:
 
     def save_unaffected(self, entries: dict[str, list[int]]) -> None:
         try:
-            _write_atomic(
-                self.folder / self.UNAFFECTED, json.dumps(entries, separators=(",", ":")).encode()
-            )
+            payload = json.dumps(entries, separators=(",", ":")).encode()
+            _write_atomic(self.folder / self.UNAFFECTED, self._sign(self.UNAFFECTED, payload))
         except (OSError, TypeError, ValueError):
             pass
 
     def put(self, result: Any) -> None:
-        if result.error is not None:
+        if result.error is not None or not self.secret:
             return  # an internal failure is not a result worth keeping
-        path = self._path(content_key(result.original, result.display))
+        text = result.original.decode("utf-8", "replace")
+        if contains_secret(text, result.secrets):
+            return  # the cache must not become a second copy of a key
+        key = content_key(result.original, result.display)
+        path = self._path(key)
         try:
-            path.parent.mkdir(exist_ok=True)
-            _write_atomic(path, json.dumps(_encode(result), separators=(",", ":")).encode())
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            payload = json.dumps(_encode(result), separators=(",", ":")).encode()
+            _write_atomic(path, self._sign(key, payload))
         except (OSError, TypeError, ValueError):
             pass
 

@@ -141,7 +141,7 @@ jobs_option = click.option(
 no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
-    help="Neither read nor write the results cache (.mistral_migrate_cache/ at the project root).",
+    help="Neither read nor write the results cache (in the user cache folder; $MISTRAL_MIGRATE_CACHE_DIR moves it).",
 )
 
 

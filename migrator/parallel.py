@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.cache import ResultCache
+from migrator.secrets import add_patterns as add_secret_patterns
 from migrator.settings import Settings
 
 # Below either bound the pool's start-up costs more than parallel parsing saves.
@@ -31,7 +32,8 @@ _cache: ResultCache | None = None
 def _init(settings: Settings, use_cache: bool) -> None:
     global _settings, _cache
     _settings = settings
-    _cache = ResultCache(settings.root, settings) if use_cache else None
+    add_secret_patterns(settings.secret_patterns)  # a spawned worker starts without them
+    _cache = ResultCache.open(settings) if use_cache else None
 
 
 def _work(job: Job) -> tuple[int, Any]:

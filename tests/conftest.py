@@ -49,6 +49,19 @@ def golden(path: Path, actual: str | bytes) -> None:
         assert data == expected
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The results cache lives in the user's cache folder: the tests get one of their own."""
+    home = tmp_path_factory.mktemp("cache-home")
+    old = os.environ.get("MISTRAL_MIGRATE_CACHE_DIR")
+    os.environ["MISTRAL_MIGRATE_CACHE_DIR"] = str(home)
+    yield home
+    if old is None:
+        del os.environ["MISTRAL_MIGRATE_CACHE_DIR"]
+    else:
+        os.environ["MISTRAL_MIGRATE_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Iterator[Path]:
     """An empty project folder (with its own pyproject so the repo's config is not read)."""

@@ -10,7 +10,7 @@ import pytest
 
 import migrator
 import migrator.pipeline
-from migrator.cache import CACHE_DIR, fingerprint
+from migrator.cache import fingerprint, project_folder
 from migrator.settings import load_settings
 from tests.conftest import invoke
 
@@ -53,7 +53,7 @@ def test_warm_run_parses_nothing_and_reports_the_same(scratch: Path, parses: lis
     parses.clear()
     assert check_json(scratch) == cold
     assert parses == []
-    assert (scratch / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert project_folder(scratch).is_dir() and not list(scratch.glob(".mistral*"))
 
 
 def test_warm_diff_and_fix_use_cached_rewrites(scratch: Path, parses: list[str]) -> None:
@@ -69,7 +69,7 @@ def test_warm_diff_and_fix_use_cached_rewrites(scratch: Path, parses: list[str])
 def test_no_cache_neither_reads_nor_writes(scratch: Path, parses: list[str]) -> None:
     project(scratch, 1)
     check_json(scratch, "--no-cache")
-    assert not (scratch / CACHE_DIR).exists()
+    assert not project_folder(scratch).exists()
     check_json(scratch)
     parses.clear()
     check_json(scratch, "--no-cache")
@@ -116,9 +116,7 @@ def test_corrupt_entries_are_ignored(scratch: Path, parses: list[str]) -> None:
     project(scratch)
     cold = check_json(scratch)
     entries = [
-        p
-        for p in (scratch / CACHE_DIR).rglob("*")
-        if p.is_file() and p.name not in (".gitignore", "unaffected.json")
+        p for p in project_folder(scratch).rglob("*") if p.is_file() and p.name != "unaffected.json"
     ]
     assert len(entries) == 3
     entries[0].write_bytes(b"\x00not json")
@@ -135,7 +133,8 @@ def test_corrupt_entries_are_ignored(scratch: Path, parses: list[str]) -> None:
 
 def test_unwritable_cache_does_not_stop_the_run(scratch: Path) -> None:
     project(scratch, 1)
-    (scratch / CACHE_DIR).write_text("a file where the folder should be")
+    project_folder(scratch).parent.mkdir(parents=True, exist_ok=True)
+    project_folder(scratch).write_text("a file where the folder should be")
     assert check_json(scratch)
 
 
