@@ -22,6 +22,7 @@ from migrator.annotate import annotate as annotate_review
 from migrator.catalog import load_catalog
 from migrator.diffing import unified_diff
 from migrator.discovery import JS_SUFFIXES, repo_root
+from migrator.display import printable_lines
 from migrator.findings import Finding, severity_rank
 from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.pipeline import FileResult, process_file
@@ -248,7 +249,8 @@ def diff(
             sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
             continue
         shown = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
-        for line in shown.splitlines():
+        # a terminal: control characters from the files are shown, not acted on
+        for line in printable_lines(shown).splitlines():
             style = (
                 "bold"
                 if line.startswith(("---", "+++"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from migrator.display import printable
+
 SEVERITIES = ("info", "warning", "error")
 
 
@@ -29,6 +31,10 @@ class Finding:
     cell: int | None = None
     file_line: int | None = None
     file_column: int | None = None
+
+    def __post_init__(self) -> None:
+        # a message quotes values from the files: one line, no control character acts
+        object.__setattr__(self, "message", printable(self.message))
 
     @property
     def location(self) -> str:

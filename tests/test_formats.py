@@ -126,9 +126,10 @@ def test_github_annotations(app: Path) -> None:
 def test_github_escapes_workflow_command_data_and_properties() -> None:
     assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    # a message is one line (findings.py escapes its control characters)
     finding = Finding("dir,x/a:b.py", 1, 2, 1, 3, "MM904", "info", "line1\nline2: 100%", False)
     assert annotation(finding) == (
-        "::notice file=dir%2Cx/a%3Ab.py,line=1,col=2,endLine=1,endColumn=3,title=MM904::line1%0Aline2: 100%25"
+        "::notice file=dir%2Cx/a%3Ab.py,line=1,col=2,endLine=1,endColumn=3,title=MM904::line1\\nline2: 100%25"
     )
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from migrator.catalog import Catalog
+from migrator.display import printable, window
 from migrator.findings import Finding
 from migrator.pipeline import FileResult, decode_python
 from migrator.secrets import redact
@@ -47,7 +48,7 @@ def print_findings(
         count = len(result.findings)
         console.print(
             Text(
-                f"{result.display} ({count} finding{'s' if count != 1 else ''})",
+                f"{printable(result.display)} ({count} finding{'s' if count != 1 else ''})",
                 style="bold underline",
             )
         )
@@ -63,6 +64,7 @@ def print_findings(
             shown = cells.get(finding.cell, []) if finding.cell is not None else lines
             if show_source and 0 < finding.line <= len(shown):
                 source = redact(shown[finding.line - 1].rstrip(), result.secrets)
+                source = window(printable(source), finding.column)
                 console.print(Text(f"    {finding.line:>5} | {source}", style="dim"))
 
 
