@@ -167,7 +167,8 @@ def _annotate(
         if not 0 < anchor <= len(before):
             continue
         target = _statement_at_or_before(mapping.get(anchor - 1, len(after)), starts)
-        indent = _INDENT.match(before[anchor - 1].lstrip(codecs.BOM_UTF8)).group(0)
+        leading = _INDENT.match(before[anchor - 1].lstrip(codecs.BOM_UTF8))
+        indent = leading.group(0) if leading is not None else b""
         present = _existing_codes(after, target, prefix.encode()) if target <= len(after) else set()
         for code, found in by_code.items():
             if code in present:

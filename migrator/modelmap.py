@@ -103,8 +103,8 @@ class ModelMap:
         tuned = self._fine_tune.match(value)
         if tuned:
             base = self.canonical(tuned.group("base"))
-            entry = self.entries[base] if base else None
-            return ModelMatch("fine_tune", value, base or tuned.group("base"), entry)
+            tuned_entry = self.entries[base] if base else None
+            return ModelMatch("fine_tune", value, base or tuned.group("base"), tuned_entry)
         if self._openai_like.match(value) and " " not in value:
             return ModelMatch("unknown", value, value, None)
         return None

@@ -172,9 +172,9 @@ class ConfigRewrite:
         path: tuple[str, ...],
         *,
         variable: Scalar | None = None,
-        siblings: set[str] = frozenset(),
+        siblings: frozenset[str] | set[str] = frozenset(),
         in_list: bool = False,
-    ) -> None:  # type: ignore[assignment]
+    ) -> None:
         text = value.value
         key = path[-1] if path else "(top level)"
         if self.secret_in(value):
@@ -238,7 +238,7 @@ class ConfigRewrite:
         match: ModelMatch,
         path: tuple[str, ...],
         variable: Scalar | None,
-        siblings: set[str],
+        siblings: frozenset[str] | set[str],
         in_list: bool,
     ) -> None:
         key = ".".join(path) or "(top level)"

@@ -137,9 +137,8 @@ class MigrationTransformer(cst.CSTTransformer):
         """A pydantic-settings field named after an OpenAI variable reads that variable."""
         if not isinstance(node.target, cst.Name) or not self.connection.settings_classes:
             return
-        owner = self.parent(
-            self.parent(self.parent(node)) or node
-        )  # AnnAssign < line < body < class
+        # AnnAssign < line < body < class
+        owner = self.parent(self.parent(self.parent(node)) or node)  # type: ignore[arg-type]
         if not isinstance(owner, cst.ClassDef):
             return
         if not any(
