@@ -7,13 +7,14 @@ catalog, it is read once per process with tomlkit, and a fact update is a data e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from migrator.catalog import read_toml
 from migrator.rules_dir import rules_dir
+from migrator.rules_overlay import Overlay
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,27 @@ def _api(path: str, data: dict[str, Any]) -> ApiSurface:
     return ApiSurface(path=tuple(path.split(".")), **fields)
 
 
-@lru_cache(maxsize=1)
-def load_call_rules(directory: Path | None = None) -> CallRules:
+def _overlaid(
+    params: dict[str, dict[str, ParamRule]], overlay: Overlay
+) -> dict[str, dict[str, ParamRule]]:
+    """The parameter tables with a project's overlay applied (`migrator.rules_overlay`):
+    an entry replaces the fields it sets, or adds a parameter the shipped rules lack."""
+    params = {table: dict(rules) for table, rules in params.items()}
+    for table, name, items in overlay:
+        fields: dict[str, Any] = {key: value for key, value in items if key != "observed"}
+        rules = params.setdefault(table, {})
+        rule = rules.get(name)
+        if rule is not None:
+            rules[name] = replace(rule, **fields)
+        else:
+            fields.setdefault("status", "unverified")
+            rules[name] = ParamRule(name=name, mistral_name="", **fields)
+    return params
+
+
+@lru_cache(maxsize=4)
+def load_call_rules(directory: Path | None = None, overlay: Overlay = ()) -> CallRules:
+    """The shipped call rules, with a project's rules overlay (`rules-overlay`) on top."""
     base = directory or rules_dir()
     params = read_toml(base / "params.toml")
     meta = params.pop("meta")
@@ -159,10 +179,13 @@ def load_call_rules(directory: Path | None = None) -> CallRules:
         reverse=True,
     )
     return CallRules(
-        params={
-            table: {name: _param(name, entry) for name, entry in entries.items()}
-            for table, entries in params.items()
-        },
+        params=_overlaid(
+            {
+                table: {name: _param(name, entry) for name, entry in entries.items()}
+                for table, entries in params.items()
+            },
+            overlay,
+        ),
         apis=tuple(surfaces),
         wrappers=frozenset(apis["chain"]["wrappers"]),
         client_methods=frozenset(apis["chain"]["client_methods"]),

@@ -516,9 +516,17 @@ def rules(config: Path | None) -> None:
 @config_option
 @guarded
 def explain(code: str, config: Path | None) -> None:
-    """Explain one rule: what it does, why, an example, what to use instead, fix safety."""
+    """Explain one rule (what it does, why, an example, what to use instead, fix safety),
+    or one `probe` verdict (ok, rejected, unknown-model, ignored, deprecated,
+    context-differs, unauthorized, rate-limited, error, planned)."""
+    from migrator.probe.data import verdict_doc
+
     catalog = settings_for(config).catalog
     rule = catalog.rules.get(code.strip().upper())
+    doc = verdict_doc(code) if rule is None else None
+    if doc is not None:
+        click.echo(doc, nl=False)
+        return
     if rule is None:
         # echo only what looks like a code: a pasted key must not land in a terminal log
         shown = repr(code) if re.fullmatch(r"[A-Za-z]{1,4}[0-9]{0,4}", code.strip()) else "given"
@@ -533,6 +541,144 @@ def explain(code: str, config: Path | None) -> None:
 def models(config: Path | None) -> None:
     """Show the effective model map (shipped map plus your config) as a table."""
     print_models(make_console(), settings_for(config))
+
+
+def _interactive() -> bool:
+    """Whether a person can answer the confirmation (tests replace it)."""
+    return sys.stdin.isatty()
+
+
+@main.command()
+@paths_argument
+@config_option
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Endpoint to probe (default: the base-URL variable, MISTRAL_BASE_URL unless "
+    "configured, else https://api.mistral.ai/v1).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan; send nothing (no key needed).")
+@click.option("-y", "--yes", is_flag=True, help="Send without asking (needed without a terminal).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="json: a list of records (endpoint, model, parameters, status, http_status, "
+    "detail, locations).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Requests in flight at once (default 2).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    metavar="SECONDS",
+    help="Per-request timeout (default 30).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Retries of a request answered 429, waiting as Retry-After says (default 3).",
+)
+@click.option(
+    "--update-rules",
+    "update_rules",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help='Write what was observed as a rules overlay; load it with rules-overlay = "FILE" '
+    "in [tool.mistral-migrate] so `check` follows the endpoint.",
+)
+@guarded
+def probe(
+    paths: tuple[Path, ...],
+    config: Path | None,
+    base_url: str | None,
+    dry_run: bool,
+    yes: bool,
+    output_format: str,
+    concurrency: int | None,
+    timeout: float | None,
+    retries: int | None,
+    update_rules: Path | None,
+) -> None:
+    """Send one minimal request per distinct (endpoint, model, parameters) the migrated
+    code sends, and report what the endpoint does with it.
+
+    \b
+    The plan comes from the same analysis as `check`, on the code as `fix` would leave it:
+    every chat-completions and embeddings call on a client that goes to Mistral, with the
+    model it sends (a literal; an env var's value when set, else its default) and the
+    parameters it passes. GET /models checks every model id the code or the model map
+    uses (exists, deprecation, context window). Requests are tiny: max_tokens=1 and a
+    one-word message; embeddings of one word.
+
+    \b
+    Verdicts: ok, rejected, unknown-model, ignored, unauthorized, rate-limited, error
+    (model checks also: deprecated, context-differs). `mistral-migrate explain VERDICT`
+    says what one means. The key (MISTRAL_API_KEY unless configured) is never printed.
+
+    Exit 0 when everything is ok (or a dry run), 1 when anything is rejected, unknown,
+    ignored, deprecated or smaller than the map says, 2 for usage, auth or network errors.
+    """
+    import os
+
+    from migrator.probe.command import ProbeRun
+
+    settings = settings_for(config)
+    key = os.environ.get(settings.api_key_env, "")
+    verbose = bool(click.get_current_context().find_root().params.get("verbose"))
+    run = ProbeRun(settings, key, base_url, concurrency, timeout, retries)
+    try:
+        plan = run.plan(paths or (Path("."),))
+        if dry_run:
+            sys.stdout.write(run.hide(run.render_plan(plan, output_format)))
+            sys.exit(0)
+        if not key:
+            fail(
+                f"${settings.api_key_env} is not set: probe needs a key to send "
+                "(--dry-run does not)"
+            )
+        if not plan.requests and not plan.models:
+            click.echo("mistral-migrate: nothing to probe", err=True)
+            sys.exit(0)
+        if not yes:
+            if not _interactive():
+                fail(
+                    "probe sends requests that use your key; confirm with --yes "
+                    "(there is no terminal to ask on)"
+                )
+            question = (
+                f"Send GET /models and {len(plan.requests)} request(s) to {run.base_url} "
+                f"with ${settings.api_key_env}?"
+            )
+            if not click.confirm(question, default=False, err=True):
+                sys.exit(2)
+        records = run.send(plan)
+        sys.stdout.write(run.hide(run.render(records, plan, output_format)))
+        if update_rules is not None:
+            written = run.update_rules(update_rules, records)
+            click.echo(
+                f"mistral-migrate: {update_rules}: {written} observation(s) written", err=True
+            )
+        sys.stdout.flush()
+        sys.exit(run.exit_code(records))
+    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except ConfigError:
+        raise
+    except Exception as error:  # the key must not reach a traceback either
+        if verbose:
+            click.echo(run.hide(traceback.format_exc()), err=True)
+        fail(run.hide(f"internal error: {type(error).__name__}: {error}"))
 
 
 def run_main(argv: Sequence[str] | None = None) -> None:

@@ -19,6 +19,7 @@ from migrator.findings import SEVERITIES
 from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
 from migrator.modelmap import ModelMap
 from migrator.prettier import DEFAULT_WIDTH, print_width
+from migrator.rules_overlay import Overlay, OverlayError, freeze, read_overlay
 
 TABLE = "mistral-migrate"
 
@@ -52,6 +53,8 @@ class Settings:
     secret_patterns: tuple[str, ...] = ()
     # rules/frameworks.toml plus [tool.mistral-migrate.frameworks]
     frameworks: FrameworkTable = field(default_factory=FrameworkTable)
+    # `rules-overlay`: parameter facts observed by `probe --update-rules` (rules_overlay.py)
+    param_overlay: Overlay = ()
 
     @property
     def mistral_base_url(self) -> str:
@@ -112,6 +115,17 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     return build_settings(table, path, root=path.parent if path else start)
 
 
+def _overlay(table: dict[str, Any], where: Path, root: Path) -> Overlay:
+    """`rules-overlay = "FILE"`: parameter facts a probe of the project's endpoint saw."""
+    name = _expect(table.get("rules-overlay", ""), str, "rules-overlay", where)
+    if not name:
+        return ()
+    try:
+        return freeze(read_overlay(root / name))
+    except OverlayError as error:
+        raise ConfigError(f"{where}: rules-overlay: {error}") from None
+
+
 def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Settings:
     where = path or Path("<config>")
     catalog = load_catalog()
@@ -129,6 +143,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         "secret-patterns",
         "line-length",
         "frameworks",
+        "rules-overlay",
     }
     for key in table:
         if key not in known:
@@ -190,6 +205,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
 
     return Settings(
         catalog=catalog,
+        param_overlay=_overlay(table, where, root),
         frameworks=frameworks,
         models=ModelMap(catalog.models, overrides, model_env),
         api_key_env=api_key_env,

@@ -173,7 +173,7 @@ def _migrate(
         source=source,
         ctx=ctx,
         facts=facts,
-        rules=load_call_rules(),
+        rules=load_call_rules(overlay=settings.param_overlay),
         resolver=Resolver(
             collect_bindings(nodes["import_statement"] + nodes["variable_declarator"], scopes),
             scopes,

@@ -43,7 +43,7 @@ class CallChecker:
         self.ctx = ctx
         self.qualified = qualified
         self.position = position
-        self.rules: CallRules = load_call_rules()
+        self.rules: CallRules = load_call_rules(overlay=ctx.settings.param_overlay)
         connection = ctx.settings.catalog.connection
         self.model_keywords = connection.model_keywords
         self.resolver = ClientResolver(

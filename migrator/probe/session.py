@@ -1,0 +1,172 @@
+"""One probe run: read the code, plan, look the models up, send the plan, judge.
+
+The code is read as the migration leaves it (`fix`'s result in memory, the file on disk
+untouched), so the plan holds what the migrated code will send; locations are mapped
+back to the lines of the files as they are now.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from migrator.discovery import PYTHON_SUFFIXES, discover, display_path, repo_root
+from migrator.pipeline import process_file
+from migrator.prefilter import build_prefilter
+from migrator.probe.data import ProbeData
+from migrator.probe.plan import Plan, PlannedRequest, Planner
+from migrator.probe.transport import NetworkError, Transport
+from migrator.probe.verdicts import MODELS, Record, judge, model_record, read_cards
+from migrator.python.callfacts import CallFact, FileFacts, collect_calls
+from migrator.settings import Settings
+
+
+def line_map(before: str, after: str) -> Callable[[int], int]:
+    """Line of the migrated text -> line of the text as it is (a rewritten line maps to
+    the first line of the block it replaced)."""
+    old, new = before.splitlines(), after.splitlines()
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def back(line: int) -> int:
+        index = line - 1
+        for _tag, i1, i2, j1, j2 in blocks:
+            if j1 <= index < j2:
+                return i1 + min(index - j1, max(i2 - i1 - 1, 0)) + 1
+        return line
+
+    return back
+
+
+def _moved(facts: FileFacts, back: Callable[[int], int]) -> FileFacts:
+    facts.calls = [
+        CallFact(c.path, back(c.line), c.api, c.method, c.client, c.models, c.params, c.spread)
+        for c in facts.calls
+    ]
+    return facts
+
+
+def read_facts(paths: Sequence[Path], settings: Settings) -> list[FileFacts]:
+    """Call facts of every Python file under `paths`, as the migration leaves it."""
+    root = repo_root(Path.cwd())
+    prefilter = build_prefilter(settings)
+    found: list[FileFacts] = []
+    for path in discover(paths, settings.exclude, settings.root):
+        if path.suffix not in PYTHON_SUFFIXES:
+            continue
+        display = display_path(path, root)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        # a file the prefilter passes over has nothing to migrate (a constants module)
+        result = process_file(path, display, settings) if prefilter.search(data) else None
+        if result is None or result.new is None or result.new == result.original:
+            found.append(collect_calls(text, display, settings))
+            continue
+        migrated = result.new.decode("utf-8", errors="replace")
+        found.append(_moved(collect_calls(migrated, display, settings), line_map(text, migrated)))
+    return found
+
+
+def build_plan(
+    paths: Sequence[Path],
+    settings: Settings,
+    data: ProbeData,
+    environ: Mapping[str, str],
+    base_url: str,
+) -> Plan:
+    return Planner(settings, data, environ, base_url).plan(read_facts(paths, settings))
+
+
+def context_windows(settings: Settings) -> dict[str, int]:
+    windows: dict[str, int] = {}
+    for entry in settings.models.entries.values():
+        if entry.mistral and entry.mistral_context_window:
+            windows[entry.mistral] = entry.mistral_context_window
+    return windows
+
+
+def _where_used(plan: Plan, model: str) -> list[tuple[str, int]]:
+    return sorted({loc for r in plan.requests if r.model == model for loc in r.locations})
+
+
+def check_models(
+    plan: Plan, transport: Transport, settings: Settings
+) -> tuple[list[Record], set[str] | None]:
+    """Records for GET /models, and the ids it lists (None when it did not answer)."""
+    try:
+        response = transport.get("/models")
+    except NetworkError as error:
+        return [Record(MODELS, "", [], "error", None, str(error))], None
+    if response.status in (401, 403):
+        detail = f"HTTP {response.status}: the key was refused; nothing else was sent"
+        return [Record(MODELS, "", [], "unauthorized", response.status, detail)], None
+    if response.status == 429:
+        detail = f"HTTP 429 after every retry (waited {response.waited:g} s)"
+        return [Record(MODELS, "", [], "rate-limited", 429, detail)], None
+    payload = response.json()
+    if response.status != 200 or not isinstance(payload, dict):
+        detail = f"HTTP {response.status}: GET /models gave no model list; nothing else was sent"
+        return [Record(MODELS, "", [], "error", response.status, detail)], None
+    cards = read_cards(payload)
+    windows = context_windows(settings)
+    records = [
+        model_record(model, cards, windows.get(model), _where_used(plan, model))
+        for model in plan.models
+    ]
+    return records, set(cards)
+
+
+def send_one(request: PlannedRequest, transport: Transport, data: ProbeData) -> Record:
+    try:
+        response = transport.post(request.endpoint.path, request.body(data))
+    except NetworkError as error:
+        return Record(
+            request.endpoint.path.lstrip("/"),
+            request.model,
+            request.names,
+            "error",
+            None,
+            str(error),
+            list(request.locations),
+            table=request.table,
+        )
+    return judge(request, response, data)
+
+
+def run_plan(
+    plan: Plan, transport: Transport, settings: Settings, data: ProbeData, concurrency: int
+) -> list[Record]:
+    """Model records first, then one record per planned request, in plan order."""
+    records, known = check_models(plan, transport, settings)
+    if known is None:
+        return records
+    to_send = [r for r in plan.requests if r.model in known]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        sent = dict(
+            zip(
+                (id(r) for r in to_send),
+                pool.map(lambda r: send_one(r, transport, data), to_send),
+                strict=True,
+            )
+        )
+    for request in plan.requests:
+        if id(request) in sent:
+            records.append(sent[id(request)])
+            continue
+        records.append(
+            Record(
+                request.endpoint.path.lstrip("/"),
+                request.model,
+                request.names,
+                "unknown-model",
+                None,
+                "not sent: the model is not an id or alias in GET /models",
+                list(request.locations),
+                table=request.table,
+            )
+        )
+    return records
