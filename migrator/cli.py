@@ -172,6 +172,8 @@ def main(verbose: bool) -> None:
       mistral-migrate diff .        # review the migration as a patch
       mistral-migrate fix .         # apply it, then read what is left for review
       mistral-migrate check .       # lint (pre-commit, CI)
+      mistral-migrate probe --dry-run .   # the requests the migrated code sends;
+                                          # without --dry-run, test them on the endpoint
     """
 
 

@@ -205,6 +205,26 @@ def test_every_request_verdict_from_the_fake_server(scratch: Path, env: FakeMist
     assert all(len(json.dumps(b.get("messages", []))) < 200 for b in bodies)
 
 
+def test_a_rejected_parameter_does_not_hide_an_ignored_one(scratch: Path, env: FakeMistral) -> None:
+    project(
+        scratch,
+        """
+        def answer(question, customer):
+            return client.chat.completions.create(model="mistral-small-latest", messages=[], user=customer, n=2)
+        """,
+    )
+    [record] = requests_of(probe(scratch, "--yes", "--format", "json", "app.py"))
+    assert record["status"] == "rejected"
+    assert "user: extra_forbidden" in record["detail"]
+    assert "without user: n ignored: n=2 asked, 1 choice(s) returned" in record["detail"]
+    posts = [body for method, _, body in env.requests if method == "POST"]
+    assert [sorted(set(b) - {"model", "messages", "max_tokens"}) for b in posts] == [
+        ["n", "user"],
+        ["n"],
+    ]
+    assert posts[0]["user"] == "probe"  # a value that is not a literal: the stand-in
+
+
 def test_unknown_model_from_a_400_when_the_list_has_it(scratch: Path, env: FakeMistral) -> None:
     env.cards.append(card("mistral-ghost", []))
     project(scratch, 'client.chat.completions.create(model="mistral-ghost", messages=[])\n')
@@ -496,3 +516,20 @@ def test_a_broken_overlay_is_a_config_error(scratch: Path) -> None:
 
 def test_response_json_tolerates_non_json() -> None:
     assert Response(200, {}, b"not json").json() is None
+
+
+def test_the_readme_dry_run_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "MISTRAL_BASE_URL",
+        "MISTRAL_SMALL_MODEL",
+        "MISTRAL_LARGE_MODEL",
+        "MISTRAL_EMBED_MODEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    readme = (ROOT / "README.md").read_text()
+    command = "$ mistral-migrate probe --dry-run fixtures/sample-app\n"
+    start = readme.index(command) + len(command)
+    shown = readme[start : readme.index("```", start)]
+    outcome = invoke(["probe", "--dry-run", "fixtures/sample-app"], ROOT)
+    assert outcome.exit_code == 0
+    assert outcome.stdout == shown

@@ -40,36 +40,33 @@ def entries_from(
             continue
         shipped = rules.params.get(record.table, {})
         entries = out.setdefault(record.table, {})
-        if record.status == "rejected":
-            for name in record.rejected:
-                entries[name] = {
-                    "status": "unsupported-rejected",
-                    "code": data.rejected_code,
-                    "fix": "",
-                    "advice": f"probe saw it rejected by {where}: {record.detail}",
-                    "observed": f"rejected, {where}",
-                }
-        elif record.status == "ignored":
-            for name in record.ignored:
-                entries[name] = {
-                    "status": "ignored",
-                    "code": data.ignored_code,
-                    "fix": "",
-                    "advice": f"probe saw it accepted by {where} without effect: {record.detail}",
-                    "observed": f"ignored, {where}",
-                }
-        elif record.status == "ok":
-            for name in record.parameters:
-                rule = shipped.get(name)
-                if name in entries or (rule is not None and not rule.code):
-                    continue
-                entries[name] = {
-                    "status": "supported",
-                    "code": "",
-                    "fix": "",
-                    "advice": "",
-                    "observed": f"accepted, {where}",
-                }
+        for name in record.rejected:
+            entries[name] = {
+                "status": "unsupported-rejected",
+                "code": data.rejected_code,
+                "fix": "",
+                "advice": f"probe saw it rejected by {where}: {record.detail}",
+                "observed": f"rejected, {where}",
+            }
+        for name in record.ignored:
+            entries[name] = {
+                "status": "ignored",
+                "code": data.ignored_code,
+                "fix": "",
+                "advice": f"probe saw it accepted by {where} without effect: {record.detail}",
+                "observed": f"ignored, {where}",
+            }
+        for name in record.accepted:
+            rule = shipped.get(name)
+            if name in entries or (rule is not None and not rule.code):
+                continue
+            entries[name] = {
+                "status": "supported",
+                "code": "",
+                "fix": "",
+                "advice": "",
+                "observed": f"accepted, {where}",
+            }
     return {table: entries for table, entries in out.items() if entries}
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from migrator.discovery import PYTHON_SUFFIXES, discover, display_path, repo_root
-from migrator.pipeline import process_file
-from migrator.prefilter import build_prefilter
+from migrator.discovery import PYTHON_SUFFIXES
 from migrator.probe.data import ProbeData
 from migrator.probe.plan import Plan, PlannedRequest, Planner
 from migrator.probe.transport import NetworkError, Transport
 from migrator.probe.verdicts import MODELS, Record, judge, model_record, read_cards
 from migrator.python.callfacts import CallFact, FileFacts, collect_calls
+from migrator.runner import run
 from migrator.settings import Settings
 
 
@@ -48,26 +48,26 @@ def _moved(facts: FileFacts, back: Callable[[int], int]) -> FileFacts:
 
 
 def read_facts(paths: Sequence[Path], settings: Settings) -> list[FileFacts]:
-    """Call facts of every Python file under `paths`, as the migration leaves it."""
-    root = repo_root(Path.cwd())
-    prefilter = build_prefilter(settings)
+    """Call facts of every Python file under `paths`, as the migration leaves it (the
+    same run as `check`: discovery, prefilter, results cache, worker processes)."""
     found: list[FileFacts] = []
-    for path in discover(paths, settings.exclude, settings.root):
-        if path.suffix not in PYTHON_SUFFIXES:
+    for result in run(paths, settings):
+        if result.path.suffix not in PYTHON_SUFFIXES:
             continue
-        display = display_path(path, root)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not result.changed or result.new is None:
+            # a file with nothing to migrate (a constants module the prefilter passed
+            # over has no bytes in its result): read as it is
+            try:
+                data = result.original or result.path.read_bytes()
+            except OSError:
+                continue
+            text = data.decode("utf-8", errors="replace")
+            found.append(collect_calls(text, result.display, settings))
             continue
-        text = data.decode("utf-8", errors="replace")
-        # a file the prefilter passes over has nothing to migrate (a constants module)
-        result = process_file(path, display, settings) if prefilter.search(data) else None
-        if result is None or result.new is None or result.new == result.original:
-            found.append(collect_calls(text, display, settings))
-            continue
+        text = result.original.decode("utf-8", errors="replace")
         migrated = result.new.decode("utf-8", errors="replace")
-        found.append(_moved(collect_calls(migrated, display, settings), line_map(text, migrated)))
+        facts = collect_calls(migrated, result.display, settings)
+        found.append(_moved(facts, line_map(text, migrated)))
     return found
 
 
@@ -120,7 +120,7 @@ def check_models(
     return records, set(cards)
 
 
-def send_one(request: PlannedRequest, transport: Transport, data: ProbeData) -> Record:
+def _post(request: PlannedRequest, transport: Transport, data: ProbeData) -> Record:
     try:
         response = transport.post(request.endpoint.path, request.body(data))
     except NetworkError as error:
@@ -135,6 +135,26 @@ def send_one(request: PlannedRequest, transport: Transport, data: ProbeData) -> 
             table=request.table,
         )
     return judge(request, response, data)
+
+
+def send_one(request: PlannedRequest, transport: Transport, data: ProbeData) -> Record:
+    """One planned request. When the endpoint rejects some of its parameters, the rest
+    are sent once more without them: one refused name must not hide that another one is
+    ignored (Mistral fails the whole request on the first validation error)."""
+    record = _post(request, transport, data)
+    rest = {k: v for k, v in request.params.items() if k not in record.rejected}
+    if record.status != "rejected" or not record.rejected or not rest:
+        return record
+    retry = _post(replace(request, params=rest), transport, data)
+    without = ", ".join(record.rejected)
+    if retry.status in ("ok", "ignored"):
+        record.accepted, record.ignored = retry.accepted, retry.ignored
+        shown = "accepted" if retry.status == "ok" else f"ignored: {retry.detail}"
+        record.detail += f"; without {without}: {', '.join(sorted(rest))} {shown}"
+    elif retry.status == "rejected":
+        record.rejected = sorted({*record.rejected, *retry.rejected})
+        record.detail += f"; without {without}: {retry.detail}"
+    return record
 
 
 def run_plan(

@@ -31,6 +31,7 @@ class Record:
     # which parameters the verdict is about (for --update-rules), and their table
     rejected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)  # sent, and shown to take effect
     table: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -219,11 +220,13 @@ def judge(request: PlannedRequest, response: Response, data: ProbeData) -> Recor
         if ignored:
             record.status = "ignored"
             record.ignored = sorted({name for name, _ in ignored})
+            record.accepted = [n for n in request.names if n not in record.ignored]
             record.detail = "; ".join(why for _, why in ignored)
         elif payload is None and "event-stream" not in response.headers.get("content-type", ""):
             record.status, record.detail = "error", "HTTP 200 but the answer is not JSON"
         else:
             record.detail = "accepted"
+            record.accepted = list(request.names)
     elif status in (401, 403):
         record.status, record.detail = "unauthorized", f"HTTP {status}: the key was refused"
     elif status == 429:
