@@ -68,12 +68,14 @@ class FakeMistral:
     rate_limit_first: int = 0
     retry_after: str | None = "1"
     delay: float = 0.0
+    # each POST waits (up to 2 s) until this many are in flight: overlap made certain
+    gather: int = 0
     tool_call_id: bool = True
     # what happened
     requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
     url: str = ""
 
     def known(self, model: str) -> bool:
@@ -139,6 +141,14 @@ def embeddings_answer(fake: FakeMistral, body: dict[str, Any]) -> tuple[int, dic
     }
 
 
+def answer(fake: FakeMistral, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    if path == "/v1/chat/completions":
+        return chat_answer(fake, body)
+    if path == "/v1/embeddings":
+        return embeddings_answer(fake, body)
+    return 404, {"detail": "Not Found"}
+
+
 def make_handler(fake: FakeMistral) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -177,6 +187,9 @@ def make_handler(fake: FakeMistral) -> type[BaseHTTPRequestHandler]:
                 posts = sum(1 for method, _, _ in fake.requests if method == "POST")
                 fake.in_flight += 1
                 fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                fake.lock.notify_all()
+                if fake.gather:
+                    fake.lock.wait_for(lambda: fake.in_flight >= fake.gather, timeout=2)
             try:
                 if fake.delay:
                     time.sleep(fake.delay)
@@ -187,12 +200,7 @@ def make_handler(fake: FakeMistral) -> type[BaseHTTPRequestHandler]:
                     body_429 = _error("rate_limited", "Rate limit exceeded", "1300")
                     self._send(429, body_429, headers)
                     return
-                if self.path == "/v1/chat/completions":
-                    self._send(*chat_answer(fake, body))
-                elif self.path == "/v1/embeddings":
-                    self._send(*embeddings_answer(fake, body))
-                else:
-                    self._send(404, {"detail": "Not Found"})
+                self._send(*answer(fake, self.path, body))
             finally:
                 with fake.lock:
                     fake.in_flight -= 1

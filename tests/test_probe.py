@@ -359,6 +359,7 @@ def test_retry_after_forms() -> None:
 @pytest.mark.parametrize("limit", [1, 2])
 def test_concurrency_is_bounded(scratch: Path, env: FakeMistral, limit: int) -> None:
     env.delay = 0.05
+    env.gather = limit  # the server holds each request until `limit` are in flight
     calls = "".join(
         f'client.chat.completions.create(model="mistral-small-latest", messages=[], temperature=0.{n})\n'
         for n in range(1, 7)
