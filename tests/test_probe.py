@@ -534,3 +534,15 @@ def test_the_readme_dry_run_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> 
     outcome = invoke(["probe", "--dry-run", "fixtures/sample-app"], ROOT)
     assert outcome.exit_code == 0
     assert outcome.stdout == shown
+
+
+def test_a_wrapper_s_own_keywords_are_not_request_parameters(scratch: Path) -> None:
+    (scratch / "app.py").write_text(
+        "import instructor\nfrom openai import OpenAI\n\n"
+        "client = instructor.from_openai(OpenAI())\n"
+        'client.chat.completions.create(model="gpt-4o", messages=[], response_model=Answer, max_retries=2, temperature=0.1)\n'
+    )
+    planned = records(probe(scratch, "--dry-run", "--format", "json", "app.py"))
+    assert [(r["model"], r["parameters"]) for r in planned] == [
+        ("mistral-large-latest", ["temperature"])
+    ]

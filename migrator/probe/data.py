@@ -23,6 +23,7 @@ class Endpoint:
 class ProbeData:
     endpoints: dict[str, Endpoint]
     client_options: frozenset[str]
+    wrapper_keywords: dict[str, frozenset[str]]
     extra_body: str
     timeout: float
     concurrency: int
@@ -59,6 +60,11 @@ def load_probe_data() -> ProbeData:
             for api, entry in data["endpoints"].items()
         },
         client_options=frozenset(request["client_options"]),
+        wrapper_keywords={
+            module: frozenset(names)
+            for module, names in data["wrappers"].items()
+            if module != "source"
+        },
         extra_body=request["extra_body"],
         timeout=float(request["default_timeout"]),
         concurrency=int(request["default_concurrency"]),

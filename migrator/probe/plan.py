@@ -190,7 +190,11 @@ class Planner:
     ) -> tuple[dict[str, Any], list[str]]:
         params: dict[str, Any] = {}
         notes: list[str] = []
+        wrapper = call.client.wrapper.split(".")[0]
+        own = self.data.wrapper_keywords.get(wrapper, frozenset())
         for name, values in call.params:
+            if name in own:
+                continue  # the wrapper's own keyword: never sent
             if name == self.data.extra_body:
                 merged = self._extra_body(values, project)
                 if merged is None:

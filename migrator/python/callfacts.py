@@ -15,7 +15,7 @@ the module-level constants of the other files it read.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import libcst as cst
@@ -62,6 +62,7 @@ class ClientFact:
     base_url: tuple[ValueFact, ...]
     ref: str = ""
     known: bool = True  # False: the receiver could not be followed to a constructor
+    wrapper: str = ""  # the function that wraps the client (`instructor.from_openai`)
 
 
 @dataclass(frozen=True)
@@ -252,8 +253,10 @@ class _Collector:
             if names & self.connection.clients:
                 return self.constructor(expr)
             func = expr.func
-            if names & self.resolver.wrapping_functions and expr.args:
-                return self.client_of(expr.args[0].value, depth + 1)
+            wrapping = names & self.resolver.wrapping_functions
+            if wrapping and expr.args:
+                inner = self.client_of(expr.args[0].value, depth + 1)
+                return replace(inner, wrapper=sorted(wrapping)[0])
             if isinstance(func, cst.Attribute) and func.attr.value in self.rules.client_methods:
                 return self.client_of(func.value, depth + 1)
             return unknown
