@@ -546,3 +546,64 @@ def test_a_wrapper_s_own_keywords_are_not_request_parameters(scratch: Path) -> N
     assert [(r["model"], r["parameters"]) for r in planned] == [
         ("mistral-large-latest", ["temperature"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Mistral: an object in `message`
+        (
+            {
+                "object": "error",
+                "message": {
+                    "detail": [
+                        {
+                            "type": "extra_forbidden",
+                            "loc": ["body", "store"],
+                            "msg": "Extra inputs are not permitted",
+                        }
+                    ]
+                },
+                "type": "invalid_request_error",
+            },
+            ("rejected", ["store"]),
+        ),
+        # OpenAI's shape, with `param`
+        (
+            {
+                "error": {
+                    "message": "Unrecognized request argument supplied: user",
+                    "type": "invalid_request_error",
+                    "param": "user",
+                }
+            },
+            ("rejected", ["user"]),
+        ),
+        (
+            {"object": "error", "message": "Invalid model: x", "type": "invalid_model"},
+            ("unknown-model", []),
+        ),
+        (
+            {"detail": [{"type": "missing", "loc": ["body", "model"], "msg": "Field required"}]},
+            ("unknown-model", []),
+        ),
+        (None, ("rejected", [])),
+    ],
+)
+def test_error_bodies(body: object, expected: tuple[str, list[str]]) -> None:
+    from migrator.probe.plan import PlannedRequest
+    from migrator.probe.verdicts import judge
+
+    data = load_probe_data()
+    request = PlannedRequest(data.endpoints["chat.completions"], "chat", "m", "literal", {})
+    raw = b"oops" if body is None else json.dumps(body).encode()
+    record = judge(request, Response(422, {}, raw), data)
+    assert (record.status, record.rejected) == expected
+
+
+def test_cards_tolerate_odd_entries() -> None:
+    from migrator.probe.verdicts import read_cards
+
+    cards = read_cards({"data": [{"id": "a", "aliases": ["b", 3]}, {"name": "no id"}, "x"]})
+    assert sorted(cards) == ["a", "b"]
+    assert read_cards([]) == {}

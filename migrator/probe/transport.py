@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from migrator.secrets import mask, redact
@@ -86,7 +86,6 @@ class Transport:
     max_retry_after: float = 60.0
     backoff: float = 1.0
     sleep: Sleep | None = None  # None: `wait`
-    sent: int = field(default=0, init=False)
 
     def get(self, path: str) -> Response:
         return self._with_retries("GET", path, None)
@@ -116,7 +115,6 @@ class Transport:
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        self.sent += 1
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return Response(answer.status, _lower(answer.headers), answer.read())
