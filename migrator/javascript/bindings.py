@@ -10,6 +10,7 @@ an inner function or block (a parameter, a `const`) shadows the import there. A 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -118,9 +119,12 @@ class Binding:
     module: str  # `openai`, `./lib/openai`, `@acme/llm`
 
 
-def collect_bindings(nodes: list[Node], scopes: Scopes) -> dict[tuple[int, str], Binding]:
+def collect_bindings(
+    nodes: list[Node], scopes: Scopes, canonical: Callable[[str], str] = str
+) -> dict[tuple[int, str], Binding]:
     """(declaring scope, local name) -> what it is bound to, from import statements and
-    requires (`require("openai")`, `await import("openai")`, also inside functions)."""
+    requires (`require("openai")`, `await import("openai")`, also inside functions).
+    `canonical` names the package a specifier loads (`npm:openai@4` -> `openai`)."""
     found: Found = []
     for node in nodes:
         if node.type == "import_statement":
@@ -131,10 +135,15 @@ def collect_bindings(nodes: list[Node], scopes: Scopes) -> dict[tuple[int, str],
             if target is not None and name is not None:
                 module = _module_of(_bare_module(node.child_by_field_name("value"))) or target
                 _pattern_bindings(name, target, module, found)
-    return {
-        (scopes.declaring_scope(name), (name.text or b"").decode()): Binding(target, module)
-        for name, target, module in found
-    }
+    bindings = {}
+    for name, target, module in found:
+        package = canonical(module)
+        if package != module and target.startswith(module):
+            target = package + target[len(module) :]
+        bindings[(scopes.declaring_scope(name), (name.text or b"").decode())] = Binding(
+            target, package
+        )
+    return bindings
 
 
 def _bare_module(node: Node | None) -> Node | None:

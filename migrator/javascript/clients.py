@@ -131,7 +131,9 @@ class Construction:
             js.report("MM108", options, keyword=f"{_label(js, self.node)} options")
             self._remember()
             return
-        self._base_url()
+        self._bound()
+        if not self.elsewhere:
+            self._base_url()
         if not self.elsewhere:
             self._api_key()  # may find the client must stay as it is (MM116)
         if not self.elsewhere:
@@ -149,9 +151,24 @@ class Construction:
                     callee=self.node.child_by_field_name("constructor"),
                 )
             self._review()
+            self._browser_key()
         else:
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
         self._remember()
+
+    def _browser_key(self) -> None:
+        """A client moved to Mistral in browser or edge code: its base URL and models are
+        written in, but no key can be: where it comes from needs a person (MM121)."""
+        js = self.js
+        if js.browser is None or not self.kind.api_key:
+            return
+        found = self._find(self.kind.api_key)
+        given = (
+            f"{found[0]}: {js.text(found[1])}"
+            if found is not None
+            else f"no {self.kind.api_key[0]} given: the SDK looks for OPENAI_API_KEY"
+        )
+        js.report("MM121", self.node, client=_label(js, self.node), why=js.browser, key=given)
 
     def _remember(self) -> None:
         if self.kind.returns:
@@ -224,6 +241,36 @@ class Construction:
         prefix = f"{text}: " if plain.type == "shorthand_property_identifier" else ""
         self.js.edits.replace(plain.start_byte, plain.end_byte, f"{prefix}{text} ?? {default}")
         self.js.grow(plain)
+
+    def _bound(self) -> None:
+        """`new OpenAI({ provider: bedrock(...) })`: bound to another backend, left whole.
+        So is a client whose key or base URL is read from a variable the file also assigns
+        (a test's save and restore): that variable is renamed nowhere."""
+        if self.options is None:
+            return
+        js = self.js
+        given = properties(self.options)
+        for option, why in self.kind.bound.items():
+            if option in given:
+                self.elsewhere = True
+                js.report("MM105", given[option].parent or given[option], url=why)
+                return
+        for paths in (self.kind.api_key, self.kind.base_url):
+            found = self._find(paths)
+            if found is None:
+                continue
+            read = env_read(self._constant(found[1]), js.facts.env_objects)
+            name = read[0] if read is not None else self._destructured_env(found[1])
+            if name is None or name not in js.env_written:
+                continue
+            from migrator.javascript.envreads import renamed_here
+
+            if read is not None:
+                js.claimed.add(read[1].start_byte)
+            if renamed_variable(name, js.ctx.settings) is not None:
+                self.elsewhere = True
+                renamed_here(js, found[1], name)  # reported: read here, assigned there
+                return
 
     # -- base URL ---------------------------------------------------------------------
     def _base_url(self) -> None:
@@ -319,7 +366,7 @@ class Construction:
             if literal:
                 js.ctx.secrets.add(literal)
             if not js.env_available:
-                js.report("MM116", value, secret=mask(literal))
+                js.report("MM116", value, secret=mask(literal), why=js.browser)
                 self.elsewhere = True  # not pointed at Mistral with an OpenAI key in it
                 return
             code = literal_key_code(literal)
@@ -372,9 +419,22 @@ class Construction:
                     env=settings.api_key_env,
                 )
                 return
-        if plain is not None and plain.type in ("binary_expression", "ternary_expression"):
-            return
+        if (
+            plain is not None
+            and plain.type in ("binary_expression", "ternary_expression")
+            and all(self._followed(part) for part in _alternatives(plain))
+        ):
+            return  # `process.env.X || ""`: the parts are rewritten on their own
         js.report("MM108", value, keyword=key)
+
+    def _followed(self, part: Node) -> bool:
+        """A literal or an env read: a part of a key expression the tool can see."""
+        held = self._constant(part)
+        return (
+            string_value(held) is not None
+            or env_read(held, self.js.facts.env_objects) is not None
+            or self._destructured_env(part) is not None
+        )
 
     def _key_from_env(self, value: Node, read: tuple[str, Node]) -> None:
         """`apiKey: process.env.OPENAI_API_KEY` (here or in the constant it names): the key
@@ -479,6 +539,24 @@ class Construction:
         review_options(js, self.options, self.kind.review, js.text(callee or self.node))
 
 
+def _alternatives(node: Node | None) -> list[Node]:
+    """The values `a || b`, `a ?? b` and `c ? a : b` can take (the condition is not one)."""
+    plain = unwrap(node)
+    if plain is None:
+        return []
+    if plain.type == "binary_expression":
+        operator = plain.child_by_field_name("operator")
+        if operator is not None and operator.text in (b"||", b"??"):
+            left, right = plain.child_by_field_name("left"), plain.child_by_field_name("right")
+            return [*_alternatives(left), *_alternatives(right)]
+    if plain.type == "ternary_expression":
+        return [
+            *_alternatives(plain.child_by_field_name("consequence")),
+            *_alternatives(plain.child_by_field_name("alternative")),
+        ]
+    return [plain]
+
+
 def review_options(js: JsFile, obj: Node, reviews: dict[str, Review], name: str) -> None:
     """The settings of an options object that need a look on Mistral (MM310, MM410, ...)."""
     options = properties(obj)
@@ -529,11 +607,8 @@ def propagate_holders(js: JsFile, declarators: list[Node], fields: list[Node]) -
         if plain is not None and plain.type == "binary_expression":
             left, right = plain.child_by_field_name("left"), plain.child_by_field_name("right")
             options = [n for n in (left, right) if n is not None]
-            if (
-                left is not None
-                and unwrap(left) is not None
-                and unwrap(left).type in ("member_expression", "subscript_expression")
-            ):  # type: ignore[union-attr]
+            bare = unwrap(left)
+            if bare is not None and bare.type in ("member_expression", "subscript_expression"):
                 options = [right] if right is not None else []
         found = [checker.holder(option) for option in options]
         if found and all(h is not None and h == found[0] for h in found):

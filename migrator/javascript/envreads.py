@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from migrator.decisions.env_writes import judge_env_use
 from migrator.envnames import renamed_variable
 from migrator.javascript.source import quote_of, string_value
 from migrator.javascript.state import JsFile
@@ -15,8 +16,39 @@ from migrator.javascript.values import dotted, env_read, unwrap
 KIND = "env var names"
 
 
-def _rename(js: JsFile, node: Node, name: str, spelled: Node, text_of: str) -> None:
+def _is_write(node: Node) -> bool:
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type in ("assignment_expression", "augmented_assignment_expression")
+        and parent.child_by_field_name("left") == node
+    )
+
+
+def collect_env_writes(js: JsFile, nodes: list[Node]) -> None:
+    """The variables this file assigns (`process.env.OPENAI_API_KEY = saved`), by line."""
+    for node in nodes:
+        read = env_read(node, js.facts.env_objects)
+        if read is not None and _is_write(node):
+            js.env_written.setdefault(read[0], []).append(js.source.point(node.start_byte).line)
+
+
+def renamed_here(js: JsFile, node: Node, name: str) -> str | None:
+    """The new name of a variable read at `node`, or None when it keeps its name (a
+    variable this file also assigns is reported instead: see decisions.env_writes)."""
     new = renamed_variable(name, js.ctx.settings)
+    if new is None:
+        return None
+    verdict = judge_env_use(name, new, js.env_written.get(name, ()), writing=False)
+    if not verdict.rename:
+        assert verdict.code is not None
+        js.report(verdict.code, node, **verdict.fields)
+        return None
+    return new
+
+
+def _rename(js: JsFile, node: Node, name: str, spelled: Node, text_of: str) -> None:
+    new = renamed_here(js, node, name)
     if new is None or not js.report("MM104", node, old=name, new=new):
         return
     js.edits.replace(spelled.start_byte, spelled.end_byte, text_of.format(new=new))
@@ -32,16 +64,13 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
         if spelled.start_byte in js.claimed or js.is_hands_off(node):
             continue
         js.claimed.add(spelled.start_byte)
-        parent = node.parent
-        if (
-            parent is not None
-            and parent.type in ("assignment_expression", "augmented_assignment_expression")
-            and parent.child_by_field_name("left") == node
-        ):
+        if _is_write(node):
             # process.env.OPENAI_API_KEY = ...: what is stored there is the reader's business
             new = renamed_variable(name, js.ctx.settings)
             if new is not None:
-                js.report("MM110", node, old=name, new=new, how="assigned here")
+                verdict = judge_env_use(name, new, js.env_written[name], writing=True)
+                assert verdict.code is not None
+                js.report(verdict.code, node, **verdict.fields)
             continue
         quote = "" if spelled.type == "property_identifier" else quote_of(spelled)
         _rename(js, node, name, spelled, quote + "{new}" + quote)

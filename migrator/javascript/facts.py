@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,8 @@ class ClientKind:
     advice: str = ""
     plain: str = ""
     review: dict[str, Review] = field(default_factory=dict)
+    # option -> why a client given it stays where it is bound (`provider: bedrock(...)`)
+    bound: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,33 @@ class JsFacts:
     ai_sdk_review: dict[str, Review]
     legacy: frozenset[str]
     legacy_what: str
+    module_prefixes: tuple[str, ...] = ()
+    installed: str = "node_modules/"
+    entry_files: frozenset[str] = frozenset()
+    directives: tuple[str, ...] = ()
+    browser_markers: tuple[tuple[re.Pattern[bytes], str], ...] = ()
+
+    def canonical_module(self, specifier: str) -> str:
+        """The package a specifier loads, as the tables name it: `npm:openai@4.20.1`,
+        `openai/index.mjs` and `../node_modules/openai/index.js` are `openai`."""
+        spec = specifier
+        for prefix in self.module_prefixes:
+            if spec.startswith(prefix):
+                spec = spec[len(prefix) :]
+                break
+        if self.installed in spec:
+            spec = spec.rsplit(self.installed, 1)[1]
+        elif spec == specifier and spec.startswith("."):
+            return specifier  # the project's own module
+        parts = spec.split("/")
+        size = 2 if spec.startswith("@") else 1
+        if len(parts) < size:
+            return specifier
+        name, rest = parts[:size], parts[size:]
+        name[-1] = name[-1].split("@", 1)[0] if not name[-1].startswith("@") else name[-1]
+        if len(rest) == 1 and rest[0] in self.entry_files:
+            rest = []
+        return "/".join(name + rest)
 
     @property
     def packages(self) -> frozenset[str]:
@@ -84,11 +114,19 @@ class JsFacts:
         ]
         return frozenset(_package_of(target) for target in targets)
 
-    def browser_code(self, data: bytes) -> bool:
-        """Reads a browser env object (`import.meta.env`) and no server one (`process.env`)."""
-        return any(o.encode() in data for o in self.browser_env_objects) and not any(
+    def browser_reason(self, data: bytes) -> str | None:
+        """Why this file runs where there is no server `process.env` (browser, edge), in
+        the words of a finding; None for server code. Reading a browser env object
+        (`import.meta.env`) and no server one (`process.env`) is one sign; the markers of
+        javascript.toml are the others."""
+        if any(o.encode() in data for o in self.browser_env_objects) and not any(
             o.encode() in data for o in self.env_objects
-        )
+        ):
+            return "the file reads " + " and ".join(sorted(self.browser_env_objects))
+        for pattern, name in self.browser_markers:
+            if pattern.search(data):
+                return name
+        return None
 
     def client_kind(self, target: str | None, new: bool) -> ClientKind | None:
         if target is None:
@@ -135,6 +173,7 @@ def _client(name: str, data: dict[str, Any]) -> ClientKind:
         advice=data.get("advice", ""),
         plain=data.get("plain", ""),
         review=_reviews(data),
+        bound=dict(data.get("bound", {})),
     )
 
 
@@ -159,6 +198,14 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         ai_sdk_review=_reviews(data["ai_sdk"]),
         legacy=frozenset(data["legacy"]["callables"]),
         legacy_what=data["legacy"]["what"],
+        module_prefixes=tuple(data["modules"]["prefixes"]),
+        installed=data["modules"]["installed"],
+        entry_files=frozenset(data["modules"]["entry_files"]),
+        directives=tuple(data["layout"]["directives"]),
+        browser_markers=tuple(
+            (re.compile(marker["pattern"].encode()), marker["name"])
+            for marker in data["env"].get("browser_markers", ())
+        ),
         factories={
             method: Factory(
                 method,

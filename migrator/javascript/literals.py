@@ -24,7 +24,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
 
 
 def _replace(js: JsFile, node: Node, text: str) -> None:
-    if needs_parentheses(node):
+    # a plain literal (browser code: the value is written in) takes no parentheses
+    if " ?? " in text and needs_parentheses(node):
         text = f"({text})"
     js.edits.replace(node.start_byte, node.end_byte, text)
     js.grow(node)  # an object the rewrite made longer: see objects.relayout
@@ -103,7 +104,8 @@ def url_literal(js: JsFile, node: Node, value: str) -> None:
     env = settings.base_url_env
     if fallback_of is not None:
         env = renamed_variable(fallback_of[0], settings) or fallback_of[0]
-    if not js.report("MM101", node, url=value, env=env, default=settings.mistral_base_url):
+    shown = env if js.env_available or fallback_of is not None else NO_ENV
+    if not js.report("MM101", node, url=value, env=shown, default=settings.mistral_base_url):
         return
     if fallback_of is not None:
         js.edits.replace(

@@ -17,7 +17,7 @@ from migrator.javascript.bindings import Resolver, Scopes, collect_bindings
 from migrator.javascript.calls import CallChecker
 from migrator.javascript.clients import function_holders, propagate_holders, scan_constructions
 from migrator.javascript.edits import OverlappingEdits
-from migrator.javascript.envreads import scan_env_reads
+from migrator.javascript.envreads import collect_env_writes, scan_env_reads
 from migrator.javascript.facts import load_js_facts
 from migrator.javascript.literals import mark_raw_http, scan_strings
 from migrator.javascript.objects import relayout
@@ -175,19 +175,25 @@ def _migrate(
         facts=facts,
         rules=load_call_rules(overlay=settings.param_overlay),
         resolver=Resolver(
-            collect_bindings(nodes["import_statement"] + nodes["variable_declarator"], scopes),
+            collect_bindings(
+                nodes["import_statement"] + nodes["variable_declarator"],
+                scopes,
+                facts.canonical_module,
+            ),
             scopes,
         ),
         typescript=grammar != "javascript",
         quote=house_quote(nodes["string"]),
         declarators=nodes["variable_declarator"],
-        env_available=not facts.browser_code(data),
     )
+    js.browser = facts.browser_reason(data)
+    js.env_available = js.browser is None
     _local_imports(js)
     if _legacy(js, nodes["new_expression"]):
         scan_strings(js, nodes["string"] + nodes["template_string"])  # keys still reported
     else:
         mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
+        collect_env_writes(js, nodes["env_read"])
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
         propagate_holders(js, nodes["variable_declarator"], nodes["field"])

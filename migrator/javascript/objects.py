@@ -90,7 +90,9 @@ def _new_object(js: JsFile, arguments: Node, items: list[str], after: Node | Non
     comments = [c for c in arguments.children if c.type == "comment"]
     if after is None and comments:  # new OpenAI(/* options */): after the comment
         at, lead = comments[-1].end_byte, " "
-    if _width(js, arguments.start_byte) + len(lead) + len(inline) <= js.ctx.settings.js_line_length:
+    if _width(js, arguments.start_byte) + len(lead) + len(
+        inline
+    ) <= js.ctx.settings.js_line_length or js.under_directive(arguments.start_byte):
         js.edits.insert(at, lead + inline)
         return
     newline = source.newline.decode()
@@ -156,6 +158,7 @@ def _append(js: JsFile, obj: Node, items: list[str], explode: bool) -> None:
             not explode
             or comments
             or _width(js, obj.start_byte) + len(added) + 2 <= js.ctx.settings.js_line_length
+            or js.under_directive(obj.start_byte)
         ):
             if trailing is not None:
                 js.edits.insert(trailing.end_byte, f" {added},")
@@ -228,7 +231,7 @@ def relayout(js: JsFile) -> None:
             for e in js.edits.items
             if line_start <= e.start <= line_end
         )
-        if _width(js, obj.start_byte) + growth > limit:
+        if _width(js, obj.start_byte) + growth > limit and not js.under_directive(obj.start_byte):
             _explode(js, obj, members, commas, [])
             js.laid_out.add(obj.id)
 

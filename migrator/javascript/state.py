@@ -96,8 +96,12 @@ class JsFile:
     # hands_off sorted, with the running maximum of their ends (see is_hands_off)
     _ranges: list[tuple[int, int]] = field(default_factory=list)
     _ends: list[int] = field(default_factory=list)
-    # False for browser code (Vite's `import.meta.env` and no `process.env`); set by the pass
+    # env variables this file assigns (`process.env.OPENAI_API_KEY = saved`) -> their lines
+    env_written: dict[str, list[int]] = field(default_factory=dict)
+    # False for browser or edge code (Vite's `import.meta.env` and no `process.env`, a
+    # client component, ...); `browser` says why. Set by the pass
     env_available: bool = True
+    browser: str | None = None
 
     def grow(self, value: Node) -> None:
         """A property value a rewrite lengthened (`model: x ?? "gpt-4o"` too): its object
@@ -171,3 +175,16 @@ class JsFile:
 
     def text(self, node: Node) -> str:
         return self.source.text(node)
+
+    def under_directive(self, offset: int) -> bool:
+        """Whether the line holding `offset` is the target of a comment directive on the
+        line above it (`// @ts-expect-error`, `// eslint-disable-next-line`): that line's
+        code must stay on it."""
+        start = self.source.line_start(offset)
+        if start == 0:
+            return False
+        above = self.source.line_start(start - 1)
+        line = self.source.data[above:start].decode("utf-8", "replace").strip()
+        if not line.startswith(("//", "/*", "{/*", "*")):
+            return False
+        return any(directive in line for directive in self.facts.directives)
