@@ -24,7 +24,13 @@ from migrator.javascript.objects import relayout
 from migrator.javascript.source import Source, house_quote
 from migrator.javascript.state import Holder, JsFile
 from migrator.javascript.suppress import find_js_suppressions
-from migrator.javascript.syntax import collect, error_reason, first_error, grammar_of, parse
+from migrator.javascript.syntax import (
+    collect,
+    error_reason,
+    first_error,
+    grammar_of,
+    parse_tolerant,
+)
 from migrator.pipeline import FileResult, tool_finding, unused_suppressions
 from migrator.python.context import FileContext
 from migrator.settings import Settings
@@ -124,7 +130,7 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
             tool_finding(display, "MM902", settings, f"not valid UTF-8 ({error})")
         )
         return result
-    tree = parse(data, grammar_of(display))
+    tree = parse_tolerant(data, grammar_of(display))
     source = Source(data)
     broken = first_error(tree.root_node)
     if broken is not None:
@@ -212,7 +218,7 @@ def _migrate(
         ctx.findings.append(tool_finding(display, "MM903", settings, str(error)))
         new = data
     if new != data:
-        again = parse(new, grammar)
+        again = parse_tolerant(new, grammar)
         if first_error(again.root_node) is not None:
             ctx.findings.append(
                 tool_finding(

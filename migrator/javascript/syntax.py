@@ -8,6 +8,7 @@ guess about what the author meant.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from functools import cache
 
 import tree_sitter
@@ -106,6 +107,41 @@ def collect(
         nodes = captures.get(kind, [])
         found[kind] = sorted(nodes, key=lambda node: (node.start_byte, -node.end_byte))
     return found
+
+
+_ENTITY = re.compile(rb"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);")
+
+
+def _bare_ampersands(data: bytes, start: int, end: int) -> list[int]:
+    """Offsets of `&` in [start, end) that are not an entity (`&amp;`) nor part of `&&`/`&=`."""
+    found = []
+    at = data.find(b"&", start, end)
+    while at >= 0:
+        pair = data[at - 1 : at] + data[at + 1 : at + 2]
+        if b"&" not in pair and data[at + 1 : at + 2] != b"=" and not _ENTITY.match(data, at):
+            found.append(at)
+        at = data.find(b"&", at + 1, end)
+    return found
+
+
+def parse_tolerant(data: bytes, grammar: str) -> tree_sitter.Tree:
+    """The parse tree, tolerating a bare `&` in JSX text or an attribute string
+    (`<p>Q & A</p>`, `href="?a=1&b=2"`), which TypeScript and Babel accept and the grammar
+    does not. Each bare `&` inside an error is read as `_` (one byte for one, so every
+    offset stays the file's own); the tree is taken only when the whole file then parses,
+    and the file's own bytes are what is edited."""
+    tree = parse(data, grammar)
+    if grammar == "typescript" or not tree.root_node.has_error or b"&" not in data:
+        return tree
+    masked = bytearray(data)
+    for node in walk(tree.root_node):
+        if node.is_error:
+            for at in _bare_ampersands(data, node.start_byte, node.end_byte):
+                masked[at : at + 1] = b"_"
+    if masked == data:
+        return tree
+    again = parse(bytes(masked), grammar)
+    return tree if again.root_node.has_error else again
 
 
 def grammar_of(name: str) -> str:
