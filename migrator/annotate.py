@@ -139,12 +139,16 @@ def annotate(
     if not sites:
         return fixed
     if grammar is not None:
-        from migrator.javascript.syntax import first_error, line_statement_starts, parse
+        from migrator.javascript.syntax import first_error, line_statement_starts, parse_tolerant
 
         annotated = _annotate(
             original, fixed, sites, secrets, line_statement_starts(fixed, grammar), "//"
         )
-        return annotated if first_error(parse(annotated, grammar).root_node) is None else fixed
+        return (
+            annotated
+            if first_error(parse_tolerant(annotated, grammar).root_node) is None
+            else fixed
+        )
     return _annotate(original, fixed, sites, secrets, statement_starts(fixed), "#")
 
 

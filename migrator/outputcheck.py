@@ -26,10 +26,10 @@ def rewrite_is_safe(display: str, original: bytes, new: bytes, settings: Setting
 
         return compiles_as_well(original, new)
     if suffix in JS_SUFFIXES:
-        from migrator.javascript.syntax import first_error, grammar_of, parse
+        from migrator.javascript.syntax import first_error, grammar_of, parse_tolerant
 
         try:
-            return first_error(parse(new, grammar_of(display)).root_node) is None
+            return first_error(parse_tolerant(new, grammar_of(display)).root_node) is None
         except (ValueError, RecursionError):
             return False
     if suffix in NOTEBOOK_SUFFIXES:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from migrator.decisions.keys import literal_key_code
+from migrator.decisions.url_depth import judge_url_depth
 from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
@@ -308,6 +309,13 @@ class Construction:
                 js.report("MM105", value, url=literal)
             elif mistral_path_wrong(literal, settings.catalog.connection):
                 js.report("MM118", value, url=literal, default=settings.mistral_base_url)
+            elif kind == "base":
+                depth = judge_url_depth(literal, settings.mistral_base_url)
+                if not depth.rewrite:  # OpenAI's bare host: the client stays whole
+                    assert depth.code is not None
+                    self.elsewhere = True
+                    js.claimed.add(value.start_byte)
+                    js.report(depth.code, value, **depth.fields)
             # an OpenAI URL is left to the string pass (MM101), which rewrites it alike
             return
         read = env_read(value, js.facts.env_objects)

@@ -7,6 +7,7 @@ import re
 
 from tree_sitter import Node
 
+from migrator.decisions.url_depth import judge_url_depth
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.javascript.roles import NAMING, PLACES, Role, describe, needs_parentheses, role_of
@@ -100,6 +101,11 @@ def url_literal(js: JsFile, node: Node, value: str) -> None:
         js.report("MM109", node, url=value)
         return
     settings = js.ctx.settings
+    depth = judge_url_depth(value, settings.mistral_base_url)
+    if not depth.rewrite:  # `https://api.openai.com` that the code completes itself
+        assert depth.code is not None
+        js.report(depth.code, node, **depth.fields)
+        return
     fallback_of = env_read(role.other, js.facts.env_objects) if role.kind == "fallback" else None
     env = settings.base_url_env
     if fallback_of is not None:
