@@ -365,6 +365,9 @@ class CallChecker:
         )
         if model is not None and model.type in ("identifier", "shorthand_property_identifier"):
             model = unwrap(self.js.constant_value(model))  # const model = provider.chat(...)
+        if model is not None and (value := string_value(model)) is not None:
+            self._global_provider_model(model, value, target)
+            return
         if options is None or model is None or model.type != "call_expression":
             return
         function = model.child_by_field_name("function")
@@ -374,6 +377,26 @@ class CallChecker:
         if holder is None or holder.kind != "provider" or holder.elsewhere:
             return
         review_options(self.js, options, self.js.facts.ai_sdk_review, target.rsplit(".", 1)[-1])
+
+    def _global_provider_model(self, model: Node, value: str, target: str) -> None:
+        """`generateText({ model: "gpt-4o" })`: a string model goes to the AI SDK's global
+        default provider (the AI Gateway, or `globalThis.AI_SDK_DEFAULT_PROVIDER`), which
+        this run does not move: the id stays, reported."""
+        js = self.js
+        match = js.ctx.settings.models.lookup(value)
+        if match is None or match.kind == "unknown":
+            return
+        js.claimed.add(model.start_byte)
+        entry = match.entry
+        js.report(
+            "MM207",
+            model,
+            openai=value,
+            place=f"given to {target.rsplit('.', 1)[-1]}() as a string, which the AI SDK sends "
+            "to its global default provider (the AI Gateway or AI_SDK_DEFAULT_PROVIDER), "
+            "not a client this run moves",
+            mistral=entry.mistral if entry is not None and entry.mistral else "none",
+        )
 
     def _model_argument(self, call: Node) -> Node | None:
         args = self._arguments(call)

@@ -152,10 +152,22 @@ class Construction:
                     callee=self.node.child_by_field_name("constructor"),
                 )
             self._review()
+            self._resize()
             self._browser_key()
         else:
             js.hands_off.append((self.node.start_byte, self.node.end_byte))
         self._remember()
+
+    def _resize(self) -> None:
+        """OpenAIEmbeddings moved to mistral-embed: the vectors change size (MM211), said
+        here unless a `dimensions` option is there to be reviewed on its own."""
+        kind = self.kind
+        if not kind.resize or (
+            self.options is not None and any(key in properties(self.options) for key in kind.review)
+        ):
+            return
+        name = self.js.text(self.node.child_by_field_name("constructor") or self.node)
+        self.js.report("MM211", self.node, framework=name, keyword="model", advice=kind.resize)
 
     def _browser_key(self) -> None:
         """A client moved to Mistral in browser or edge code: its base URL and models are

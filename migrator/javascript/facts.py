@@ -39,6 +39,8 @@ class ClientKind:
     review: dict[str, Review] = field(default_factory=dict)
     # option -> why a client given it stays where it is bound (`provider: bedrock(...)`)
     bound: dict[str, str] = field(default_factory=dict)
+    # the vectors change size when it moves (embeddings): the advice reported (MM211)
+    resize: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def _client(name: str, data: dict[str, Any]) -> ClientKind:
         plain=data.get("plain", ""),
         review=_reviews(data),
         bound=dict(data.get("bound", {})),
+        resize=data.get("resize", ""),
     )
 
 

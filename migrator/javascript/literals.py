@@ -140,6 +140,27 @@ def template_ids(js: JsFile, node: Node) -> None:
                 )
 
 
+def scan_regexes(js: JsFile, regexes: list[Node]) -> None:
+    """`/^(o[1-9]|gpt-5)/.test(id)`: routing on model ids written as a pattern (MM206)."""
+    for node in regexes:
+        pattern = node.child_by_field_name("pattern")
+        if pattern is None or not pattern.text or js.is_hands_off(node):
+            continue
+        text = pattern.text.decode("utf-8", errors="replace")
+        for token in _TOKEN.findall(text):
+            token = token.rstrip("-_.:")
+            match = js.ctx.settings.models.lookup(token)
+            if match is not None and match.kind != "unknown":
+                js.report(
+                    "MM206",
+                    node,
+                    openai=token,
+                    place="a regular expression",
+                    mistral=_mapped(match),
+                )
+                break
+
+
 def _statement_of(node: Node) -> Node:
     while node.parent is not None and node.parent.type not in (
         "program",

@@ -19,7 +19,7 @@ from migrator.javascript.clients import function_holders, propagate_holders, sca
 from migrator.javascript.edits import OverlappingEdits
 from migrator.javascript.envreads import collect_env_writes, scan_env_reads
 from migrator.javascript.facts import load_js_facts
-from migrator.javascript.literals import mark_raw_http, scan_strings
+from migrator.javascript.literals import mark_raw_http, scan_regexes, scan_strings
 from migrator.javascript.objects import relayout
 from migrator.javascript.source import Source, house_quote
 from migrator.javascript.state import Holder, JsFile
@@ -211,6 +211,7 @@ def _migrate(
             checker.check(call)
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
+        scan_regexes(js, nodes["regex"])
     relayout(js)
     try:
         new = js.edits.apply(data)

@@ -58,6 +58,7 @@ _KINDS = {
     "template_string": "(template_string) @template_string",
     "comment": "(comment) @comment",
     "function_declaration": "(function_declaration) @function_declaration",
+    "regex": "(regex) @regex",
 }
 _TS_KINDS = {
     "required_parameter": "(required_parameter) @required_parameter",
