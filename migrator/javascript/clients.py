@@ -314,21 +314,7 @@ class Construction:
         literal = string_value(value)
         settings = js.ctx.settings
         if literal is not None:
-            kind = classify_url(literal, settings.catalog.connection)
-            if kind == "other":
-                self.elsewhere = True
-                js.claimed.add(value.start_byte)
-                js.report("MM105", value, url=literal)
-            elif mistral_path_wrong(literal, settings.catalog.connection):
-                js.report("MM118", value, url=literal, default=settings.mistral_base_url)
-            elif kind == "base":
-                depth = judge_url_depth(literal, settings.mistral_base_url)
-                if not depth.rewrite:  # OpenAI's bare host: the client stays whole
-                    assert depth.code is not None
-                    self.elsewhere = True
-                    js.claimed.add(value.start_byte)
-                    js.report(depth.code, value, **depth.fields)
-            # an OpenAI URL is left to the string pass (MM101), which rewrites it alike
+            self._literal_base_url(value, literal)
             return
         read = env_read(value, js.facts.env_objects)
         if read is not None:
@@ -370,6 +356,25 @@ class Construction:
         ):  # type: ignore[union-attr]
             return  # `process.env.X ?? "https://..."`: the parts are rewritten on their own
         js.report("MM108", value, keyword=key)
+
+    def _literal_base_url(self, value: Node, literal: str) -> None:
+        js = self.js
+        settings = js.ctx.settings
+        kind = classify_url(literal, settings.catalog.connection)
+        if kind == "other":
+            self.elsewhere = True
+            js.claimed.add(value.start_byte)
+            js.report("MM105", value, url=literal)
+        elif mistral_path_wrong(literal, settings.catalog.connection):
+            js.report("MM118", value, url=literal, default=settings.mistral_base_url)
+        elif kind == "base":
+            depth = judge_url_depth(literal, settings.mistral_base_url)
+            if not depth.rewrite:  # OpenAI's bare host: the client stays whole
+                assert depth.code is not None
+                self.elsewhere = True
+                js.claimed.add(value.start_byte)
+                js.report(depth.code, value, **depth.fields)
+        # an OpenAI URL is left to the string pass (MM101), which rewrites it alike
 
     # -- API key ----------------------------------------------------------------------
     def _api_key(self) -> None:

@@ -7,8 +7,8 @@ guess about what the author meant.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import tree_sitter
