@@ -111,3 +111,31 @@ def scan_env_reads(js: JsFile, nodes: list[Node], declarators: list[Node]) -> No
                 if left is not None and left.text:
                     name = left.text.decode()
                     _rename(js, left, name, left, "{new}: " + name)
+
+
+def scan_meta_env_reads(js: JsFile, nodes: list[Node]) -> None:
+    """`import.meta.env.OPENAI_API_KEY` (Vite, Astro): renamed like `process.env` reads, so
+    the code and the `.env` files the config pass renames keep agreeing. A client's key
+    read this way is not given a default (browser code: see MM121)."""
+    for node in nodes:
+        if js.is_hands_off(node) or node.start_byte in js.claimed:
+            continue
+        parent = node.parent
+        if parent is not None and parent.type in (
+            "assignment_expression",
+            "augmented_assignment_expression",
+        ):
+            continue
+        if node.type == "member_expression":
+            spelled = node.child_by_field_name("property")
+            if spelled is None or not spelled.text:
+                continue
+            name, text = spelled.text.decode(), "{new}"
+        else:
+            spelled = node.child_by_field_name("index")
+            value = string_value(spelled)
+            if spelled is None or not value:
+                continue
+            name, text = value, quote_of(spelled) + "{new}" + quote_of(spelled)
+        js.claimed.update((node.start_byte, spelled.start_byte))
+        _rename(js, node, name, spelled, text)

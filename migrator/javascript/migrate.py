@@ -12,12 +12,17 @@ from pathlib import Path
 from tree_sitter import Node
 
 from migrator.callrules import load_call_rules
+from migrator.decisions.file_kinds import file_kind, rewrites_allowed
 from migrator.findings import Finding
 from migrator.javascript.bindings import Resolver, Scopes, collect_bindings
 from migrator.javascript.calls import CallChecker
 from migrator.javascript.clients import function_holders, propagate_holders, scan_constructions
 from migrator.javascript.edits import OverlappingEdits
-from migrator.javascript.envreads import collect_env_writes, scan_env_reads
+from migrator.javascript.envreads import (
+    collect_env_writes,
+    scan_env_reads,
+    scan_meta_env_reads,
+)
 from migrator.javascript.facts import load_js_facts
 from migrator.javascript.literals import mark_raw_http, scan_regexes, scan_strings
 from migrator.javascript.objects import relayout
@@ -165,7 +170,7 @@ def _migrate(
     data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult
 ) -> FileResult:
     facts = load_js_facts()
-    nodes = collect(root, grammar_of(display), facts.env_objects)
+    nodes = collect(root, grammar_of(display), facts.env_objects | facts.browser_env_objects)
     scopes = Scopes()
     ctx = FileContext(
         settings=settings,
@@ -195,7 +200,11 @@ def _migrate(
     js.browser = facts.browser_reason(data)
     js.env_available = js.browser is None
     _local_imports(js)
-    if _legacy(js, nodes["new_expression"]):
+    if not rewrites_allowed(file_kind(display)):
+        # a test: its mocks and assertions are not requests to OpenAI (decisions.file_kinds)
+        js.hands_off.append((0, len(source.data)))
+        scan_strings(js, nodes["string"] + nodes["template_string"])  # keys still reported
+    elif _legacy(js, nodes["new_expression"]):
         scan_strings(js, nodes["string"] + nodes["template_string"])  # keys still reported
     else:
         mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
@@ -210,6 +219,7 @@ def _migrate(
         for call in nodes["call_expression"]:
             checker.check(call)
         scan_env_reads(js, nodes["env_read"], nodes["variable_declarator"])
+        scan_meta_env_reads(js, nodes["meta_env_read"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
         scan_regexes(js, nodes["regex"])
     relayout(js)

@@ -66,7 +66,7 @@ _TS_KINDS = {
     "field": "(public_field_definition) @field",
 }
 _JS_KINDS = {"field": "(field_definition) @field"}
-KINDS = (*_KINDS, *_TS_KINDS, "env_read")
+KINDS = (*_KINDS, *_TS_KINDS, "env_read", "meta_env_read")
 FUNCTIONS = frozenset(
     {
         "function_declaration",
@@ -87,6 +87,13 @@ def _env_patterns(objects: frozenset[str]) -> str:
         base = f'object: (member_expression object: (identifier) @_h property: (property_identifier) @_t) (#eq? @_h "{head}") (#eq? @_t "{tail}")'
         patterns.append(f"(member_expression {base}) @env_read")
         patterns.append(f"(subscript_expression {base}) @env_read")
+    for dotted_name in sorted(objects):  # import.meta.env: a meta property's member
+        head, _, tail = dotted_name.rpartition(".")
+        if head != "import.meta":
+            continue
+        base = f'object: (member_expression object: (meta_property) property: (property_identifier) @_m) (#eq? @_m "{tail}")'
+        patterns.append(f"(member_expression {base}) @meta_env_read")
+        patterns.append(f"(subscript_expression {base}) @meta_env_read")
     return "\n".join(patterns)
 
 
