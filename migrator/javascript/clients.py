@@ -134,6 +134,8 @@ class Construction:
             return
         self._bound()
         if not self.elsewhere:
+            self._unknown_key()
+        if not self.elsewhere:
             self._base_url()
         if not self.elsewhere:
             self._api_key()  # may find the client must stay as it is (MM116)
@@ -459,6 +461,48 @@ class Construction:
             string_value(held) is not None
             or env_read(held, self.js.facts.env_objects) is not None
             or self._destructured_env(part) is not None
+            or self._meta_env(held)
+        )
+
+    def _meta_env(self, node: Node | None) -> bool:
+        """`import.meta.env.X`: an env read (renamed by the env pass)."""
+        plain = unwrap(node)
+        if plain is None or plain.type not in ("member_expression", "subscript_expression"):
+            return False
+        base = plain.child_by_field_name("object")
+        return base is not None and self.js.text(base) in self.js.facts.browser_env_objects
+
+    def _unknown_key(self) -> None:
+        """A key the tool cannot follow (`profile.openai_api_key || ""`,
+        `config.get("OPENAI_API_KEY")`): it may well be an OpenAI key, which a client
+        pointed at Mistral would send there. The connection cannot change whole, so it
+        does not change: the client is left as it is, with the ids it sends (MM123)."""
+        js = self.js
+        found = self._find(self.kind.api_key)
+        if found is None:
+            return
+        path, value = found
+        if self._followed(value) or all(self._followed(p) for p in _alternatives(value)):
+            return
+        plain = unwrap(value)
+        if (
+            plain is not None
+            and plain.type == "identifier"
+            and any(
+                d.child_by_field_name("name") is not None
+                and d.child_by_field_name("name").text == plain.text  # type: ignore[union-attr]
+                and looks_like_secret(string_value(d.child_by_field_name("value")) or "")
+                for d in js.declarators
+            )
+        ):
+            return  # a committed key in a constant: MM114 says so, the client moves
+        self.elsewhere = True
+        js.report(
+            "MM123",
+            value,
+            keyword=path.rsplit(".", 1)[-1],
+            expression=js.text(value),
+            env=js.ctx.settings.api_key_env,
         )
 
     def _key_from_env(self, value: Node, read: tuple[str, Node]) -> None:

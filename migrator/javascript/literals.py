@@ -20,7 +20,7 @@ from migrator.secrets import mask, secret_pattern
 MODELS = "model ids"
 URLS = "base URLs"
 # what a finding names as the variable in browser code, which has no process.env
-NO_ENV = "no variable (browser code has no process.env: the id is written in)"
+NO_ENV = "no variable (browser or edge code has no process.env: the value is written in)"
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
 
 
