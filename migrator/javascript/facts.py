@@ -62,6 +62,16 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class EnvStyle:
+    """How migrated code reads a variable in one runtime (Node's process.env, Deno's getter)."""
+
+    read: str
+    with_default: str
+    key_read: str
+    markers: tuple[re.Pattern[bytes], ...] = ()
+
+
+@dataclass(frozen=True)
 class JsFacts:
     env_read: str
     env_with_default: str
@@ -83,6 +93,14 @@ class JsFacts:
     entry_files: frozenset[str] = frozenset()
     directives: tuple[str, ...] = ()
     browser_markers: tuple[tuple[re.Pattern[bytes], str], ...] = ()
+    runtimes: tuple[EnvStyle, ...] = ()
+
+    def env_style(self, data: bytes) -> EnvStyle:
+        """How this file's migrated reads are spelled: its runtime's, else Node's."""
+        for runtime in self.runtimes:
+            if any(marker.search(data) for marker in runtime.markers):
+                return runtime
+        return EnvStyle(self.env_read, self.env_with_default, self.env_key_read)
 
     def canonical_module(self, specifier: str) -> str:
         """The package a specifier loads, as the tables name it: `npm:openai@4.20.1`,
@@ -205,6 +223,15 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         installed=data["modules"]["installed"],
         entry_files=frozenset(data["modules"]["entry_files"]),
         directives=tuple(data["layout"]["directives"]),
+        runtimes=tuple(
+            EnvStyle(
+                entry["read"],
+                entry["with_default"],
+                entry["key_read"],
+                tuple(re.compile(m.encode()) for m in entry["markers"]),
+            )
+            for entry in data.get("runtimes", {}).values()
+        ),
         browser_markers=tuple(
             (re.compile(marker["pattern"].encode()), marker["name"])
             for marker in data["env"].get("browser_markers", ())

@@ -197,6 +197,7 @@ def _migrate(
         quote=house_quote(nodes["string"]),
         declarators=nodes["variable_declarator"],
     )
+    js.style = facts.env_style(data)
     js.browser = facts.browser_reason(data)
     js.env_available = js.browser is None
     _local_imports(js)

@@ -12,7 +12,7 @@ from tree_sitter import Node
 from migrator.callrules import CallRules
 from migrator.javascript.bindings import Resolver
 from migrator.javascript.edits import Edits
-from migrator.javascript.facts import JsFacts
+from migrator.javascript.facts import EnvStyle, JsFacts
 from migrator.javascript.source import Source, quoted
 from migrator.python.context import FileContext
 
@@ -102,6 +102,8 @@ class JsFile:
     # client component, ...); `browser` says why. Set by the pass
     env_available: bool = True
     browser: str | None = None
+    # how the migrated reads are spelled in this file's runtime; set by the pass
+    style: EnvStyle = field(default_factory=lambda: EnvStyle("", "", ""))
 
     def grow(self, value: Node) -> None:
         """A property value a rewrite lengthened (`model: x ?? "gpt-4o"` too): its object
@@ -162,16 +164,20 @@ class JsFile:
         return index >= 0 and self._ends[index] >= node.end_byte
 
     def env_read(self, name: str) -> str:
-        return self.facts.env_read.format(name=name)
+        return self.style.read.format(name=name, quoted=quoted(name, self.quote))
 
     def key_read(self, name: str) -> str:
         """The API key's read: never `undefined`, which the SDKs replace by OPENAI_API_KEY."""
-        return self.facts.env_key_read.format(name=name, empty=quoted("", self.quote))
+        return self.style.key_read.format(
+            name=name, quoted=quoted(name, self.quote), empty=quoted("", self.quote)
+        )
 
     def env_default(self, name: str, default: str) -> str:
         if not self.env_available:
             return quoted(default, self.quote)
-        return self.facts.env_with_default.format(name=name, default=quoted(default, self.quote))
+        return self.style.with_default.format(
+            name=name, quoted=quoted(name, self.quote), default=quoted(default, self.quote)
+        )
 
     def text(self, node: Node) -> str:
         return self.source.text(node)

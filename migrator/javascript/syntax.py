@@ -83,6 +83,15 @@ def _env_patterns(objects: frozenset[str]) -> str:
     """`process.env.NAME` and `process.env["NAME"]` for each two-part env object."""
     patterns = []
     for dotted_name in sorted(objects):
+        if dotted_name.endswith("()"):  # a getter: Deno.env.get("NAME")
+            parts = dotted_name[:-2].split(".")
+            if len(parts) == 3:
+                a, b, c = parts
+                getter = f'function: (member_expression object: (member_expression object: (identifier) @_ga property: (property_identifier) @_gb) property: (property_identifier) @_gc) (#eq? @_ga "{a}") (#eq? @_gb "{b}") (#eq? @_gc "{c}")'
+                patterns.append(f"(call_expression {getter}) @env_read")
+            continue
+        if dotted_name.startswith("import.meta."):
+            continue
         head, _, tail = dotted_name.partition(".")
         base = f'object: (member_expression object: (identifier) @_h property: (property_identifier) @_t) (#eq? @_h "{head}") (#eq? @_t "{tail}")'
         patterns.append(f"(member_expression {base}) @env_read")

@@ -48,6 +48,16 @@ def env_read(node: Node | None, objects: frozenset[str]) -> tuple[str, Node] | N
         name = string_value(index)
         if dotted(node.child_by_field_name("object")) in objects and name and index is not None:
             return name, index
+    if node.type == "call_expression":  # Deno.env.get("NAME"): a getter, spelled `X()`
+        function, arguments = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        )
+        args = arguments.named_children if arguments is not None else []
+        if len(args) == 1 and f"{dotted(function)}()" in objects:
+            name = string_value(args[0])
+            if name:
+                return name, args[0]
     return None
 
 
