@@ -276,7 +276,7 @@ class Construction:
                 continue
             read = env_read(self._constant(found[1]), js.facts.env_objects)
             name = read[0] if read is not None else self._destructured_env(found[1])
-            if name is None or name not in js.env_written:
+            if name is None or (name not in js.env_written and name not in js.env_kept):
                 continue
             from migrator.javascript.envreads import renamed_here
 

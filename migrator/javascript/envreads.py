@@ -39,7 +39,9 @@ def renamed_here(js: JsFile, node: Node, name: str) -> str | None:
     new = renamed_variable(name, js.ctx.settings)
     if new is None:
         return None
-    verdict = judge_env_use(name, new, js.env_written.get(name, ()), writing=False)
+    verdict = judge_env_use(
+        name, new, js.env_written.get(name, ()), writing=False, kept_by=js.env_kept.get(name, "")
+    )
     if not verdict.rename:
         assert verdict.code is not None
         js.report(verdict.code, node, **verdict.fields)

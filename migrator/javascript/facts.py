@@ -41,6 +41,8 @@ class ClientKind:
     bound: dict[str, str] = field(default_factory=dict)
     # the vectors change size when it moves (embeddings): the advice reported (MM211)
     resize: str = ""
+    # variables a class left as it is reads itself (kept in a file that uses it)
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Provider:
     code: str
     package: str
     name: str
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ def _client(name: str, data: dict[str, Any]) -> ClientKind:
         review=_reviews(data),
         bound=dict(data.get("bound", {})),
         resize=data.get("resize", ""),
+        reads=tuple(data.get("reads", ())),
     )
 
 
@@ -211,7 +215,13 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
         camel_resources=data["resources"]["case"] == "camel",
         clients=tuple(_client(name, entry) for name, entry in data["clients"].items()),
         providers={
-            target: Provider(target, entry["code"], entry["package"], entry["name"])
+            target: Provider(
+                target,
+                entry["code"],
+                entry["package"],
+                entry["name"],
+                tuple(entry.get("reads", ())),
+            )
             for target, entry in data["providers"].items()
         },
         local_import_hint=data["receivers"]["local_import_hint"].lower(),

@@ -190,6 +190,7 @@ def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
         js.report("MM109", node, url=head if not templated else js.text(node))
         statement = _statement_of(node)
         js.hands_off.append((statement.start_byte, statement.end_byte))
+        _keep_sent_variables(js, statement)
         holder = node.parent
         if holder is not None and holder.type == "variable_declarator":  # const OPENAI_URL = "..."
             name = holder.child_by_field_name("name")
@@ -204,6 +205,21 @@ def mark_raw_http(js: JsFile, strings: list[Node], calls: list[Node]) -> None:
             ):
                 statement = _statement_of(call)
                 js.hands_off.append((statement.start_byte, statement.end_byte))
+
+
+def _keep_sent_variables(js: JsFile, statement: Node) -> None:
+    """The OpenAI variables a request left to OpenAI sends, read in it or through a
+    same-scope constant (`Bearer ${apiKey}` with `const apiKey = process.env.OPENAI_API_KEY`):
+    kept by their OpenAI names in the whole file (decisions.env_writes)."""
+    where = f"the request to OpenAI on line {js.source.point(statement.start_byte).line}"
+    stack = [statement]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.named_children)
+        held = js.constant_value(current) if current.type == "identifier" else current
+        read = env_read(held, js.facts.env_objects)
+        if read is not None and renamed_variable(read[0], js.ctx.settings) is not None:
+            js.env_kept.setdefault(read[0], where)
 
 
 def _argument_parts(arguments: Node) -> list[Node]:

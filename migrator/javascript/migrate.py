@@ -24,6 +24,7 @@ from migrator.javascript.envreads import (
     scan_meta_env_reads,
 )
 from migrator.javascript.facts import load_js_facts
+from migrator.javascript.keptenv import collect_kept_readers
 from migrator.javascript.literals import mark_raw_http, scan_regexes, scan_strings
 from migrator.javascript.objects import relayout
 from migrator.javascript.source import Source, house_quote
@@ -210,6 +211,7 @@ def _migrate(
     else:
         mark_raw_http(js, nodes["string"] + nodes["template_string"], nodes["call_expression"])
         collect_env_writes(js, nodes["env_read"])
+        collect_kept_readers(js, nodes["new_expression"], nodes["call_expression"])
         _typed_holders(js, nodes)
         scan_constructions(js, nodes["new_expression"] + nodes["call_expression"])
         propagate_holders(js, nodes["variable_declarator"], nodes["field"])

@@ -98,6 +98,8 @@ class JsFile:
     _ends: list[int] = field(default_factory=list)
     # env variables this file assigns (`process.env.OPENAI_API_KEY = saved`) -> their lines
     env_written: dict[str, list[int]] = field(default_factory=dict)
+    # env variables a reader that stays keeps reading -> that reader, for findings
+    env_kept: dict[str, str] = field(default_factory=dict)
     # False for browser or edge code (Vite's `import.meta.env` and no `process.env`, a
     # client component, ...); `browser` says why. Set by the pass
     env_available: bool = True
