@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-HOST_ONLY = "MM122"
+HOST_ONLY = "MM124"
 
 
 @dataclass(frozen=True)

@@ -476,7 +476,7 @@ class Construction:
         """A key the tool cannot follow (`profile.openai_api_key || ""`,
         `config.get("OPENAI_API_KEY")`): it may well be an OpenAI key, which a client
         pointed at Mistral would send there. The connection cannot change whole, so it
-        does not change: the client is left as it is, with the ids it sends (MM123)."""
+        does not change: the client is left as it is, with the ids it sends (MM125)."""
         js = self.js
         found = self._find(self.kind.api_key)
         if found is None:
@@ -498,7 +498,7 @@ class Construction:
             return  # a committed key in a constant: MM114 says so, the client moves
         self.elsewhere = True
         js.report(
-            "MM123",
+            "MM125",
             value,
             keyword=path.rsplit(".", 1)[-1],
             expression=js.text(value),
