@@ -85,10 +85,38 @@ def model_literal(js: JsFile, node: Node, match: ModelMatch) -> None:
         return
     if role.kind in PLACES:
         js.report("MM206", node, openai=match.text, place=PLACES[role.kind], mistral=_mapped(match))
-    elif match.kind == "unknown" and role.kind in ("positional", "dict-value", "other", "jsx"):
+    elif (
+        match.kind == "unknown"
+        and role.kind in ("positional", "dict-value", "other", "jsx")
+        and not _in_model_table(js, node)
+    ):
         return  # an id-shaped string somewhere we cannot interpret: too weak to flag
     else:
         js.report("MM207", node, openai=match.text, place=describe(role), mistral=_mapped(match))
+
+
+def _in_model_table(js: JsFile, node: Node) -> bool:
+    """An id-shaped string in a table whose other entries are known OpenAI ids (`[{ value:
+    "gpt-4o" }, { value: "gpt-4-0125-preview" }]`): reported like its neighbours."""
+    table = node.parent
+    for _ in range(3):  # pair -> object -> array: the rows of a table
+        if table is None or table.type == "array":
+            break
+        table = table.parent
+    if table is None or table.type != "array":
+        return False
+    models = js.ctx.settings.models
+    stack = list(table.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type == "string" and current.id != node.id:
+            value = string_value(current)
+            found = models.lookup(value) if value else None
+            if found is not None and found.kind != "unknown":
+                return True
+        elif current.type in ("object", "pair", "array"):
+            stack.extend(current.named_children)
+    return False
 
 
 def url_literal(js: JsFile, node: Node, value: str) -> None:
