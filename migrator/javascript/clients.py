@@ -352,10 +352,7 @@ class Construction:
                 self.elsewhere = True
                 js.report("MM105", value, url=js.text(plain))
                 return
-        if unwrap(value) is not None and unwrap(value).type in (
-            "binary_expression",
-            "ternary_expression",
-        ):  # type: ignore[union-attr]
+        if plain is not None and plain.type in ("binary_expression", "ternary_expression"):
             return  # `process.env.X ?? "https://..."`: the parts are rewritten on their own
         js.report("MM108", value, keyword=key)
 
