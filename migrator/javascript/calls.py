@@ -159,6 +159,7 @@ class CallChecker:
         if holder.kind not in ("client", "imported") or holder.elsewhere:
             if holder.elsewhere:
                 js.hands_off.append((call.start_byte, call.end_byte))
+                self._ids_left(call)
             return
         surface = js.rules.surface(tuple(path))
         if surface is None:
@@ -168,6 +169,29 @@ class CallChecker:
         self._check_api(api, shown, call)
         if api.params:
             self._check_params(api, call)
+
+    def _ids_left(self, call: Node) -> None:
+        """The model ids a call on a client left as it is sends: they stay with it, and
+        each says so on its line (MM207), as every id left behind does."""
+        js = self.js
+        options = self._options(call)
+        if options is None:
+            return
+        for key, value in properties(options).items():
+            if key not in js.facts.model_keys:
+                continue
+            text = string_value(unwrap(value))
+            match = js.ctx.settings.models.lookup(text) if text else None
+            if match is None or match.kind == "unknown":
+                continue
+            entry = match.entry
+            js.report(
+                "MM207",
+                value,
+                openai=text,
+                place="sent through a client this run leaves as it is (see the finding on it)",
+                mistral=entry.mistral if entry is not None and entry.mistral else "none",
+            )
 
     def _foreign_import_call(self, call: Node, function: Node) -> None:
         """`groq.chat.completions.create({ model: ... })` on an object imported from the
