@@ -80,6 +80,12 @@ class Connection:
     # how findings name the plain client an Azure one becomes, and the legacy API
     azure_plain: str = ""
     legacy_what: str = ""
+    # constructor keyword -> why a client given it stays where it is bound
+    bound_keywords: dict[str, str] = field(default_factory=dict)
+    # OpenAI host that is not the plain API -> why a client aimed there stays
+    bound_hosts: dict[str, str] = field(default_factory=dict)
+    # names that exist only in openai<1.0 (the file configures the legacy module client)
+    legacy_markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,9 @@ def _connection(data: dict[str, Any]) -> Connection:
         auth_schemes=tuple(data["secrets"].get("auth_schemes", ())),
         placeholder_words=tuple(data["secrets"].get("placeholder_words", ())),
         placeholder_marks=tuple(data["secrets"].get("placeholder_marks", ())),
+        bound_keywords=dict(sdk.get("bound_keywords", {})),
+        bound_hosts=dict(endpoint.get("bound_hosts", {})),
+        legacy_markers=tuple(sdk.get("legacy_markers", ())),
     )
 
 

@@ -15,6 +15,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from migrator.catalog import Catalog, load_catalog
+from migrator.decisions.model_ids import MODES, Mode
 from migrator.findings import SEVERITIES
 from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
 from migrator.modelmap import ModelMap
@@ -55,6 +56,9 @@ class Settings:
     frameworks: FrameworkTable = field(default_factory=FrameworkTable)
     # `rules-overlay`: parameter facts observed by `probe --update-rules` (rules_overlay.py)
     param_overlay: Overlay = ()
+    # "proven": a model id changes only where it is shown to reach a client moved to
+    # Mistral; "all": also where its destination is unknown (migrator.decisions.model_ids)
+    rewrite_models: Mode = "proven"
 
     @property
     def mistral_base_url(self) -> str:
@@ -144,6 +148,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         "line-length",
         "frameworks",
         "rules-overlay",
+        "rewrite-models",
     }
     for key in table:
         if key not in known:
@@ -237,4 +242,14 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
             where,
         ),
         secret_patterns=secret_patterns,
+        rewrite_models=_rewrite_models(table, where),
     )
+
+
+def _rewrite_models(table: dict[str, Any], where: Path) -> Mode:
+    """`rewrite-models`: which model ids may change (migrator.decisions.model_ids)."""
+    value = _expect(table.get("rewrite-models", "proven"), str, "rewrite-models", where)
+    for mode in MODES:
+        if value == mode:
+            return mode
+    raise ConfigError(f"{where}: rewrite-models must be one of {', '.join(MODES)}, got {value!r}")

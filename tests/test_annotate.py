@@ -90,7 +90,9 @@ def test_keeps_crlf_and_annotates_unchanged_files(scratch: Path) -> None:
 
 def test_only_review_findings_are_annotated(scratch: Path) -> None:
     target = scratch / "clean.py"
-    target.write_text('MODEL = "gpt-4o"\n')
+    target.write_text(
+        'from openai import OpenAI\n\nreply = OpenAI().chat.completions.create(model="gpt-4o")\n'
+    )
     invoke(["fix", "--annotate", "clean.py"], scratch)
     assert "TODO" not in target.read_text()
 

@@ -48,7 +48,7 @@ def test_config_findings_sit_beside_python_findings(scratch: Path) -> None:
     (scratch / ".env.example").write_text("OPENAI_MODEL=gpt-4o\n")
     records = json.loads(invoke(["check", "--format", "json", "."], scratch).stdout)
     assert {(r["path"], r["code"]) for r in records} >= {
-        ("app.py", "MM201"),
+        ("app.py", "MM212"),
         (".env.example", "MM502"),
     }
 

@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 
+# the suppression tests are about MM201 on a lone constant: every id in a naming position
+ALL_IDS = '[tool.mistral-migrate]\nrewrite-models = "all"\n'
+
 APP = """from openai import OpenAI
 
 client = OpenAI()
 MODEL = "gpt-4o"
+reply = client.chat.completions.create(model=MODEL, messages=[])
 LOCAL = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
 
 
@@ -37,17 +41,18 @@ def app(scratch: Path) -> Path:
 
 
 def test_everything_by_default(app: Path) -> None:
-    assert codes(app) == ["MM103", "MM105", "MM201", "MM206"]
+    # MM212: tests/test_app.py's constant, which no migrated call reads
+    assert codes(app) == ["MM103", "MM105", "MM201", "MM206", "MM212"]
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--select", "MM2"], ["MM201", "MM206"]),
+        (["--select", "MM2"], ["MM201", "MM206", "MM212"]),
         (["--select", "MM103,MM206"], ["MM103", "MM206"]),
         (["--ignore", "MM2"], ["MM103", "MM105"]),
-        (["--ignore", "MM105, MM201"], ["MM103", "MM206"]),
-        (["--select", "MM2", "--ignore", "MM206"], ["MM201"]),
+        (["--ignore", "MM105, MM201"], ["MM103", "MM206", "MM212"]),
+        (["--select", "MM2", "--ignore", "MM206"], ["MM201", "MM212"]),
     ],
 )
 def test_select_and_ignore_by_code_or_prefix(
@@ -64,7 +69,7 @@ def test_config_select_and_ignore(app: Path) -> None:
 
 
 def test_per_file_ignores(app: Path) -> None:
-    assert codes(app, "tests") == ["MM201"]
+    assert codes(app, "tests") == ["MM212"]
     (app / "pyproject.toml").write_text(
         '[tool.mistral-migrate.per-file-ignores]\n"tests/**" = ["MM2"]\n'
     )
@@ -99,6 +104,7 @@ def test_fail_on_default_is_warning_and_config_can_change_it(scratch: Path) -> N
 
 
 def test_unused_suppressions_are_reported(scratch: Path) -> None:
+    (scratch / "pyproject.toml").write_text(ALL_IDS)
     (scratch / "s.py").write_text(
         "import openai\n"
         "TIMEOUT = 30  # mistral-migrate: ignore[MM201]\n"
@@ -138,6 +144,7 @@ def test_unused_suppressions_are_reported(scratch: Path) -> None:
 
 
 def test_unused_suppression_respects_select_and_ignore(scratch: Path) -> None:
+    (scratch / "pyproject.toml").write_text(ALL_IDS)
     (scratch / "s.py").write_text(
         'import openai\nMODEL = "gpt-4o"  # mistral-migrate: ignore[MM201, MM101]\n'
     )
@@ -147,6 +154,7 @@ def test_unused_suppression_respects_select_and_ignore(scratch: Path) -> None:
 
 
 def test_suppression_on_first_line_of_a_multiline_call_is_used(scratch: Path) -> None:
+    (scratch / "pyproject.toml").write_text(ALL_IDS)
     (scratch / "s.py").write_text(
         "def ask(client):\n"
         "    return client.chat.completions.create(  # mistral-migrate: ignore[MM201]\n"

@@ -66,8 +66,8 @@ def test_project_entry_replaces_a_shipped_one(scratch: Path) -> None:
     invoke(["fix", "app.py"], scratch)
     text = (scratch / "app.py").read_text(encoding="utf-8")
     assert 'model="mistral/" + os.environ.get("MISTRAL_LARGE_MODEL"' in text
-    # embedding is no longer in the (replaced) entry: an ordinary `model=` keyword rewrite
-    assert 'embedding(\n    model=os.environ.get("MISTRAL_LARGE_MODEL"' in text
+    # embedding is no longer in the (replaced) entry: nothing shows its id reaches Mistral
+    assert 'litellm.embedding(model="gpt-4o", input=[])' in text
 
 
 def test_framework_error_names_the_entry() -> None:

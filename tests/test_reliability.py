@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, invoke
 
-CLIENT = b'from openai import OpenAI\nclient = OpenAI()\nMODEL = "gpt-4o"\n'
+# the model constant is read by a call on the client, so the id is shown to reach Mistral
+CLIENT = (
+    b"from openai import OpenAI\nclient = OpenAI()\n"
+    b'MODEL = "gpt-4o"\nreply = client.chat.completions.create(model=MODEL)\n'
+)
 
 
 def _check_json(folder: Path, *args: str) -> list[dict]:
@@ -154,10 +158,13 @@ def test_fix_keeps_the_file_mode(scratch: Path) -> None:
 def test_very_long_file(scratch: Path) -> None:
     body = b"".join(b"def helper_%d(x):\n    return x + %d\n\n" % (i, i) for i in range(4000))
     target = scratch / "long.py"
-    target.write_bytes(CLIENT + body + b'LAST = "gpt-4o-mini"\n')
+    last = b"client.chat.completions.create(model=LAST)\n"
+    target.write_bytes(CLIENT + body + b'LAST = "gpt-4o-mini"\n' + last)
     invoke(["fix", "long.py"], scratch)
     out = target.read_bytes()
-    assert out.endswith(b'LAST = os.environ.get("MISTRAL_SMALL_MODEL", "mistral-small-latest")\n')
+    assert out.endswith(
+        b'LAST = os.environ.get("MISTRAL_SMALL_MODEL", "mistral-small-latest")\n' + last
+    )
     assert body in out
 
 

@@ -60,7 +60,10 @@ def test_diff_of_bom_and_latin1_files_applies(tmp_path: Path) -> None:
         folder = tmp_path / name
         folder.mkdir()
         subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
-        (folder / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+        # encodings are the subject: every id in a naming position is rewritten
+        (folder / "pyproject.toml").write_text(
+            "[project]\nname = 'x'\n[tool.mistral-migrate]\nrewrite-models = \"all\"\n"
+        )
         for file, data in files.items():
             (folder / file).write_bytes(data)
     patch = subprocess.run(

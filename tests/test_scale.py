@@ -14,7 +14,11 @@ from migrator.cache import fingerprint, project_folder
 from migrator.settings import load_settings
 from tests.conftest import invoke
 
-CLIENT = 'from openai import OpenAI\n\nclient = OpenAI()\nMODEL = "gpt-4o"\n'
+# the model constant is read by a call on the client, so the id is shown to reach Mistral
+CLIENT = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'MODEL = "gpt-4o"\nreply = client.chat.completions.create(model=MODEL)\n'
+)
 
 
 @pytest.fixture
@@ -200,5 +204,5 @@ def test_warm_run_does_not_read_unaffected_files(
     plain.write_text('MODEL = "gpt-4o"\n')
     again = check_json(scratch)
     assert "plain.py" in reads
-    assert [r["code"] for r in again if r["path"] == "plain.py"] == ["MM201"]
+    assert [r["code"] for r in again if r["path"] == "plain.py"] == ["MM212"]
     assert [r for r in warm if r["path"] == "plain.py"] == []

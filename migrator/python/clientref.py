@@ -21,6 +21,11 @@ from libcst.metadata import Assignment, Scope
 from migrator.callrules import CallRules
 
 Path = tuple[str, ...]
+# Where a client came from: its constructor call, MODULE for the SDK module's own client,
+# or None when the tool sees only a type (`client: OpenAI` as a parameter or field).
+MODULE = "module"
+Origin = cst.Call | str | None
+Resolved = tuple[Path, Origin]
 QualifiedOf = Callable[[cst.CSTNode], set[str]]
 ParentOf = Callable[[cst.CSTNode], "cst.CSTNode | None"]
 ScopeOf = Callable[[cst.CSTNode], "Scope | None"]
@@ -63,13 +68,23 @@ class ClientResolver:
         # functions that wrap a client and return something called the same way
         # (`instructor.from_openai(OpenAI())`): from the framework table
         self.wrapping_functions = wrappers
-        self._held: set[tuple[cst.ClassDef | None, str]] | None = None
+        self._held: dict[tuple[cst.ClassDef | None, str], Origin] | None = None
         # binding site -> what it holds; also breaks cycles such as `c = c.with_options()`
-        self._bound: dict[cst.CSTNode, Path | None] = {}
+        self._bound: dict[cst.CSTNode, Resolved | None] = {}
 
     # -- public -----------------------------------------------------------------------
     def path_of(self, expr: cst.BaseExpression, depth: int = 0) -> Path | None:
         """The resource path below a client (`()` for the client itself), else None."""
+        found = self.resolve(expr, depth)
+        return found[0] if found is not None else None
+
+    def origin_of(self, expr: cst.BaseExpression) -> tuple[bool, Origin]:
+        """(whether `expr` is a client or a resource below one, where that client came from)."""
+        found = self.resolve(expr)
+        return (False, None) if found is None else (True, found[1])
+
+    def resolve(self, expr: cst.BaseExpression, depth: int = 0) -> Resolved | None:
+        """The resource path below a client and the client's origin, else None."""
         if depth > MAX_DEPTH:
             return None
         attrs: list[str] = []
@@ -78,66 +93,77 @@ class ClientResolver:
             base = self._root(node, depth)
             if base is not None:
                 tail = [a for a in reversed(attrs) if a not in self.rules.wrappers]
-                return base + tuple(tail)
+                return base[0] + tuple(tail), base[1]
             if not isinstance(node, cst.Attribute):
                 return None
             attrs.append(node.attr.value)
             node = node.value
 
     # -- roots ------------------------------------------------------------------------
-    def _root(self, node: cst.BaseExpression, depth: int) -> Path | None:
+    def _root(self, node: cst.BaseExpression, depth: int) -> Resolved | None:
         if isinstance(node, cst.Call):
             return self._call_root(node, depth)
         if isinstance(node, cst.Name):
             return self._name_root(node, depth)
         if isinstance(node, cst.Attribute):
-            return () if self._held_attribute(node) else None
+            return self._held_attribute(node)
         return None
 
-    def _call_root(self, call: cst.Call, depth: int) -> Path | None:
+    def _client_itself(self, expr: cst.BaseExpression, depth: int) -> Resolved | None:
+        found = self.resolve(expr, depth + 1)
+        return found if found is not None and found[0] == () else None
+
+    def _call_root(self, call: cst.Call, depth: int) -> Resolved | None:
         names = self.qualified(call.func)
         if names & self.clients:
-            return ()
+            return (), call
         if names & self.wrapping_functions and call.args and not call.args[0].star:
-            return () if self.path_of(call.args[0].value, depth + 1) == () else None
+            return self._client_itself(call.args[0].value, depth)
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in self.rules.client_methods:
-            return () if self.path_of(func.value, depth + 1) == () else None
+            return self._client_itself(func.value, depth)
         return None
 
-    def _name_root(self, name: cst.Name, depth: int) -> Path | None:
+    def _name_root(self, name: cst.Name, depth: int) -> Resolved | None:
         if self.sdk_module in self.qualified(name):
             # `import openai` / `import openai as oa`: the SDK's module-level client.
-            return ()
+            return (), MODULE
         scope = self.scope(name)
         if scope is None:
             return None
+        found: list[Resolved] = []
         for assignment in scope[name.value]:
             if not isinstance(assignment, Assignment):
                 continue
             path = self._bound_path(assignment.node, depth)
             if path is not None:
-                return path
-        return None
+                found.append(path)
+        if not found:
+            return None
+        # a name bound to two different clients: which one a call reaches is not known
+        origins = {id(origin) for _path, origin in found}
+        return found[0] if len(origins) == 1 else (found[0][0], None)
 
-    def _bound_path(self, node: cst.CSTNode, depth: int) -> Path | None:
+    def _bound_path(self, node: cst.CSTNode, depth: int) -> Resolved | None:
         """What a binding site holds: the value assigned, or the annotation declared."""
         if node not in self._bound:
             self._bound[node] = None
             self._bound[node] = self._binding(node, depth)
         return self._bound[node]
 
-    def _binding(self, node: cst.CSTNode, depth: int) -> Path | None:
+    def _binding(self, node: cst.CSTNode, depth: int) -> Resolved | None:
         if isinstance(node, cst.Param):
-            return () if node.annotation and self.is_client_type(node.annotation) else None
+            return ((), None) if node.annotation and self.is_client_type(node.annotation) else None
         holder = self.parent(node)
         if isinstance(holder, cst.AssignTarget):
             statement = self.parent(holder)
             if isinstance(statement, cst.Assign):
                 return self.value_path(statement.value, depth)
         if isinstance(holder, cst.AnnAssign) and holder.target is node:
+            if holder.value is not None and (found := self.value_path(holder.value, depth)):
+                return found
             if self.is_client_type(holder.annotation):
-                return ()
+                return (), None
             return self.value_path(holder.value, depth) if holder.value else None
         if isinstance(holder, cst.AsName):
             item = self.parent(holder)
@@ -147,14 +173,14 @@ class ClientResolver:
             return self.value_path(holder.value, depth)
         return None
 
-    def value_path(self, value: cst.BaseExpression, depth: int) -> Path | None:
+    def value_path(self, value: cst.BaseExpression, depth: int) -> Resolved | None:
         if isinstance(value, cst.BooleanOperation):
             return self.value_path(value.left, depth) or self.value_path(value.right, depth)
         if isinstance(value, cst.IfExp):
             return self.value_path(value.body, depth) or self.value_path(value.orelse, depth)
         if isinstance(value, cst.Await):
             return self.value_path(value.expression, depth)
-        return self.path_of(value, depth + 1)
+        return self.resolve(value, depth + 1)
 
     def is_client_type(self, annotation: cst.Annotation) -> bool:
         """`OpenAI`, `openai.AsyncOpenAI`, `Optional[OpenAI]`, `OpenAI | None`."""
@@ -164,16 +190,19 @@ class ClientResolver:
         return any(self.qualified(name) & self.clients for name in names)
 
     # -- attributes holding a client --------------------------------------------------
-    def _held_attribute(self, node: cst.Attribute) -> bool:
+    def _held_attribute(self, node: cst.Attribute) -> Resolved | None:
         dotted = get_full_name_for_node(node)
         if dotted is None:
-            return False
+            return None
         held = self._held_attributes(node)
-        return (self._class_of(node), dotted) in held or (None, dotted) in held
+        for key in ((self._class_of(node), dotted), (None, dotted)):
+            if key in held:
+                return (), held[key]
+        return None
 
-    def _held_attributes(self, node: cst.CSTNode) -> set[tuple[cst.ClassDef | None, str]]:
+    def _held_attributes(self, node: cst.CSTNode) -> dict[tuple[cst.ClassDef | None, str], Origin]:
         if self._held is None:
-            self._held = set()
+            self._held = {}
             module = self._module_of(node)
             if module is not None:
                 self._collect_held(module)
@@ -185,33 +214,37 @@ class ClientResolver:
             if not isinstance(statement, (cst.Assign, cst.AnnAssign)):
                 continue
             targets: list[cst.BaseExpression]
+            found: Resolved | None
             if isinstance(statement, cst.Assign):
                 targets = [t.target for t in statement.targets]
-                holds = self.value_path(statement.value, 0) == ()
+                found = self.value_path(statement.value, 0)
             else:
                 assert isinstance(statement, cst.AnnAssign)
                 targets = [statement.target]
-                holds = self.is_client_type(statement.annotation) or (
-                    statement.value is not None and self.value_path(statement.value, 0) == ()
-                )
-            if not holds:
+                found = self.value_path(statement.value, 0) if statement.value else None
+                if (found is None or found[0] != ()) and self.is_client_type(statement.annotation):
+                    found = (), None
+            if found is None or found[0] != ():
                 continue
             for target in targets:
-                self._remember(target)
+                self._remember(target, found[1])
 
-    def _remember(self, target: cst.BaseExpression) -> None:
+    def _remember(self, target: cst.BaseExpression, origin: Origin) -> None:
         assert self._held is not None
         owner = self._class_of(target)
+        keys: list[tuple[cst.ClassDef | None, str]] = []
         if isinstance(target, cst.Attribute):
             dotted = get_full_name_for_node(target)
             if dotted is not None:
-                self._held.add((owner, dotted))
+                keys.append((owner, dotted))
         elif (
             isinstance(target, cst.Name) and owner is not None and self._directly_in(target, owner)
         ):
             # A class-body field (`client: OpenAI`, dataclass or pydantic), read as self.client.
-            for receiver in SELF_NAMES:
-                self._held.add((owner, f"{receiver}.{target.value}"))
+            keys.extend((owner, f"{receiver}.{target.value}") for receiver in SELF_NAMES)
+        for key in keys:
+            # two different clients held under one name: the origin is not known
+            self._held[key] = origin if self._held.get(key, origin) is origin else None
 
     def _directly_in(self, node: cst.CSTNode, owner: cst.ClassDef) -> bool:
         current = self.parent(node)

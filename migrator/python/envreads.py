@@ -9,6 +9,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from migrator.decisions.model_ids import Destination
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.python import models
@@ -48,6 +49,7 @@ def rewrite_call(
     where: CodeRange,
     ctx: FileContext,
     has_fallback: bool = False,
+    destination: tuple[Destination, str] = ("unknown", ""),
 ) -> cst.Call:
     """`has_fallback`: the read is the left side of `... or default`, which already
     supplies the value used when the variable is unset."""
@@ -80,8 +82,10 @@ def rewrite_call(
         else:
             match = ctx.settings.models.lookup(default_value)
             if match is not None:
-                result = models.rewrite_env_default(name, default, match, where, ctx)
-                if result is not None:
+                result = models.rewrite_env_default(name, default, match, where, ctx, destination)
+                if result is True:
+                    return updated
+                if result is not False:
                     new_name, new_default = result
                     args[index] = args[index].with_changes(value=new_default)
                     args[0] = args[0].with_changes(value=string(new_name, quote_of(name_node)))

@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
+from migrator.decisions.model_ids import Destination
 from migrator.frameworks import Framework, Requirement
 from migrator.python import clients, models
 from migrator.python.context import FileContext
@@ -91,25 +92,31 @@ def rewrite_literal(
     framework: Framework,
     where: CodeRange,
     ctx: FileContext,
+    destination: tuple[Destination, str],
 ) -> cst.BaseExpression | None:
     """The new node for a literal inside a framework call, or None to let the SDK rules
-    (with the role normalized) decide."""
+    (with the role normalized) decide. Nothing inside a manual framework or one pointed
+    elsewhere changes; its model id says why (MM213, from `destination`)."""
     assert role.call is not None
-    if framework.kind == "manual" or points_elsewhere(role.call, framework, ctx):
-        return node
     is_model = (role.kind == "keyword" and role.name in framework.model) or (
         role.kind == "positional"
         and role.index == framework.model_position
         and bool(framework.model)
     )
+    stays = framework.kind == "manual" or points_elsewhere(role.call, framework, ctx)
     if not is_model:
-        return None
+        return node if stays else None
     if framework.model_prefix and value.startswith(framework.model_prefix):
         return node
     match = ctx.settings.models.lookup(framework.strip(value))
     if match is None:
         return node
-    rewritten = models.rewrite_literal(node, match, normalized(role, framework, ctx), where, ctx)
+    if stays:
+        models.held_back(match, destination, where, ctx)
+        return node
+    rewritten = models.rewrite_literal(
+        node, match, normalized(role, framework, ctx), where, ctx, destination
+    )
     if framework.model_prefix and rewritten is not node:
         return _prefixed(rewritten, framework.model_prefix)
     return rewritten

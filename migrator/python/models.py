@@ -7,6 +7,7 @@ import re
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from migrator.decisions.model_ids import Destination, judge_model_id
 from migrator.envnames import renamed_variable
 from migrator.modelmap import ModelMatch
 from migrator.python.context import FileContext
@@ -50,12 +51,36 @@ def report_review(match: ModelMatch, where: CodeRange, ctx: FileContext) -> None
         ctx.report("MM205", where, openai=match.text, mistral=entry.mistral, review=entry.review)
 
 
+def held_back(
+    match: ModelMatch, destination: tuple[Destination, str], where: CodeRange, ctx: FileContext
+) -> bool:
+    """Whether an id that names the model stays because it is not shown to reach Mistral
+    (reported here, MM212/MM213). An unmapped id of unknown destination is left to
+    MM202-MM204, which already say it stays and why."""
+    verdict = judge_model_id(destination[0], destination[1], ctx.settings.rewrite_models)
+    if verdict.rewrite:
+        return False
+    if verdict.code == "MM212" and (not match.rewritable or match.entry is None):
+        return False
+    mapped = match.entry.mistral if match.entry and match.entry.mistral else "none"
+    assert verdict.code is not None
+    ctx.report(verdict.code, where, openai=match.text, reason=verdict.reason, mistral=mapped)
+    return True
+
+
 def rewrite_literal(
-    node: cst.SimpleString, match: ModelMatch, role: Role, where: CodeRange, ctx: FileContext
+    node: cst.SimpleString,
+    match: ModelMatch,
+    role: Role,
+    where: CodeRange,
+    ctx: FileContext,
+    destination: tuple[Destination, str],
 ) -> cst.BaseExpression:
     """The replacement for a model literal in `role` (the node itself when not rewritten)."""
     mapped = match.entry.mistral if match.entry and match.entry.mistral else "none"
     if chooses_model(role, ctx):
+        if held_back(match, destination, where, ctx):
+            return node
         if not match.rewritable or match.entry is None:
             report_unrewritable(match, where, ctx)
             return node
@@ -78,18 +103,27 @@ def rewrite_literal(
 
 
 def rewrite_env_default(
-    name: str, default: cst.SimpleString, match: ModelMatch, where: CodeRange, ctx: FileContext
-) -> tuple[str, cst.SimpleString] | None:
-    """`os.getenv("X", "gpt-4o")`: the new variable name and default, or None to keep."""
+    name: str,
+    default: cst.SimpleString,
+    match: ModelMatch,
+    where: CodeRange,
+    ctx: FileContext,
+    destination: tuple[Destination, str],
+) -> tuple[str, cst.SimpleString] | bool:
+    """`os.getenv("X", "gpt-4o")`: the new variable name and default; False to keep the
+    read as it is, True when it is held back (the variable then keeps its name too: it
+    carries an id for a connection that does not move)."""
+    if held_back(match, destination, where, ctx):
+        return True
     if not match.rewritable or match.entry is None:
         report_unrewritable(match, where, ctx)
-        return None
+        return False
     entry = match.entry
     # the variable keeps its identity (OPENAI_MODEL -> MISTRAL_MODEL): a deployment that
     # sets it must still be able to, and two variables must not collapse into one
     new_name = renamed_variable(name, ctx.settings) or name
     if not ctx.report("MM201", where, openai=match.text, mistral=entry.mistral, env=new_name):
-        return None
+        return False
     report_review(match, where, ctx)
     ctx.rewrote(KIND, new_name, uses_os=False)
     return new_name, string(entry.mistral, quote_of(default))

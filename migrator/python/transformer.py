@@ -19,15 +19,19 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from migrator.decisions.connection import ConnectionVerdict
 from migrator.frameworks import Framework
 from migrator.python import clients, envreads, frameworks, layout, models, urls
 from migrator.python.calls import CallChecker
 from migrator.python.clientref import ClientResolver, iter_nodes
+from migrator.python.connections import Connections
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
 from migrator.python.roles import Role, role_of
 
+# why an id inside a raw HTTP request to an OpenAI URL stays (the URL has MM109)
+RAW_REQUEST = "it is sent in a raw HTTP request to an OpenAI URL (MM109)"
 # Python's own enum types: their members' values are identifiers, not settings.
 ENUM_CLASSES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"})
 
@@ -65,6 +69,9 @@ class MigrationTransformer(cst.CSTTransformer):
             self.connection.azure_clients,
             "",
             self.calls.rules,
+        )
+        self.connections = Connections(
+            ctx, self.qualified, self.parent, scope, self.position, self.calls.resolver, self.azure
         )
 
     # -- metadata helpers -------------------------------------------------------------
@@ -115,6 +122,7 @@ class MigrationTransformer(cst.CSTTransformer):
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
         )
+        module_base: cst.BaseExpression | None = None
         for line in iter_nodes(node):
             if not isinstance(line, cst.SimpleStatementLine) or not isinstance(
                 line.body[0], cst.Assign
@@ -127,10 +135,15 @@ class MigrationTransformer(cst.CSTTransformer):
                     self.key_statements.add(line)
                 elif name in self.base_settings:
                     self.module_sets_base = True
+                    module_base = assign.value
         # openai<1.0 reads `api_base`, not `base_url`: a legacy file gets the legacy name
+        # (a file that only sets the module up is recognised by names 0.x alone has)
         self.legacy_sdk = bool(self.key_statements) and any(
-            isinstance(found, cst.Attribute) and self._is_legacy(found)
+            isinstance(found, (cst.Attribute, cst.Name)) and self._is_legacy(found)
             for found in iter_nodes(node)
+        )
+        self.connections.analyse(
+            node, bool(self.key_statements) or self.module_sets_base, module_base
         )
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -169,6 +182,8 @@ class MigrationTransformer(cst.CSTTransformer):
             value = string_value(original.value)
             where = self.position(original.value)
             if name in self.key_settings:
+                if not self.connections.module_verdict.moves:
+                    continue  # the module's connection stays (its base URL says why)
                 if value is not None and isinstance(original.value, cst.SimpleString):
                     return updated.with_changes(
                         value=clients.replace_key_literal(original.value, value, where, self.ctx)
@@ -183,6 +198,11 @@ class MigrationTransformer(cst.CSTTransformer):
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
         if original not in self.key_statements or self.module_sets_base:
+            return updated
+        verdict = self.connections.module_verdict
+        if not verdict.moves:
+            if verdict.code is not None:
+                self.ctx.report(verdict.code, self.position(original), **verdict.fields)
             return updated
         assign = original.body[0]
         assert isinstance(assign, cst.Assign)
@@ -214,12 +234,23 @@ class MigrationTransformer(cst.CSTTransformer):
             role = Role("enum-member")
         if self._is_env_default(role):
             return updated
-        if self._on_azure_client(role):
+        where = self.position(original)
+        match = self.ctx.settings.models.lookup(value)
+        stays = self.connections.left_alone(where)
+        if stays is None and match is not None and self.ctx.in_raw_http(where):
+            stays = RAW_REQUEST
+        if stays is not None:
+            # inside a client that stays: its finding says why, and so does an id here
+            if match is not None:
+                models.held_back(match, ("stays", stays), where, self.ctx)
+            return updated
+        destination = self.connections.destination(original)
+        if match is None and self._on_azure_client(role):
             return updated
         framework = self._framework_of(role)
         if framework is not None:
             handled = frameworks.rewrite_literal(
-                updated, value, role, framework, self.position(original), self.ctx
+                updated, value, role, framework, where, self.ctx, destination
             )
             if handled is not None:
                 return handled
@@ -238,16 +269,9 @@ class MigrationTransformer(cst.CSTTransformer):
                 how="named here (a settings alias, a config key?)",
             )
             return updated
-        match = self.ctx.settings.models.lookup(value)
-        if (
-            match is not None
-            and role.call is not None
-            and self._through_client_elsewhere(role.call)
-        ):
-            return updated  # that provider's own model names: not ours to map (MM105 on the client)
         if match is not None:
-            return models.rewrite_literal(updated, match, role, self.position(original), self.ctx)
-        return urls.rewrite_literal(updated, value, role, self.position(original), self.ctx)
+            return models.rewrite_literal(updated, match, role, where, self.ctx, destination)
+        return urls.rewrite_literal(updated, value, role, where, self.ctx)
 
     def _on_azure_client(self, role: Role) -> bool:
         if role.call is None or not isinstance(role.call.func, cst.Attribute):
@@ -259,29 +283,6 @@ class MigrationTransformer(cst.CSTTransformer):
             return None
         framework = self.ctx.settings.frameworks.of(self.qualified(role.call.func))
         return None if framework is None or framework.kind == "wrapper" else framework
-
-    def _through_client_elsewhere(self, call: cst.Call) -> bool:
-        """`local.chat.completions.create(...)` where `local = OpenAI(base_url=<not OpenAI>)`."""
-        root: cst.BaseExpression = call.func
-        while isinstance(root, cst.Attribute):
-            root = root.value
-        constructor: cst.BaseExpression | None = root
-        if isinstance(root, cst.Name):
-            scope = self.get_metadata(ScopeProvider, root, None)
-            bindings = [a for a in scope[root.value] if isinstance(a, Assignment)] if scope else []
-            if len(bindings) != 1:
-                return False
-            target = self.parent(bindings[0].node)
-            assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
-            constructor = assign.value if isinstance(assign, cst.Assign) else None
-        if not isinstance(constructor, cst.Call) or not (
-            self.qualified(constructor.func) & self.connection.clients
-        ):
-            return False
-        for arg in constructor.args:
-            if arg.keyword is not None and arg.keyword.value == self.connection.base_url_keyword:
-                return clients.points_elsewhere(arg.value, self.ctx) is not None
-        return False
 
     def constant_string(self, expr: cst.BaseExpression) -> tuple[str, int] | None:
         """`API_KEY` when the file binds it exactly once, to a string literal."""
@@ -323,10 +324,8 @@ class MigrationTransformer(cst.CSTTransformer):
     def _is_env_default(self, role: Role) -> bool:
         if role.call is None or not (self.qualified(role.call.func) & envreads.ENV_CALLS):
             return False
-        return (
-            (role.kind == "positional"
-            and role.index == 1)
-            or (role.kind == "keyword" and role.name == "default")
+        return (role.kind == "positional" and role.index == 1) or (
+            role.kind == "keyword" and role.name == "default"
         )
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
@@ -353,24 +352,35 @@ class MigrationTransformer(cst.CSTTransformer):
         return new
 
     def _rewrite_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if not (
-            isinstance(original.func, cst.Attribute) and self._through_client_elsewhere(original)
-        ):
+        if self.connections.origin_moves(original):
             updated = self.calls.leave_call(original, updated)
         names = self.qualified(original.func)
         if not names:
             return updated
         where = self.position(original)
         if names & envreads.ENV_CALLS:
+            if self.connections.left_alone(where) is not None:
+                return updated
             holder = self.parent(original)
             has_fallback = (
                 isinstance(holder, cst.BooleanOperation)
                 and isinstance(holder.operator, cst.Or)
                 and holder.left is original
             )
-            return envreads.rewrite_call(original, updated, where, self.ctx, has_fallback)
+            return envreads.rewrite_call(
+                original,
+                updated,
+                where,
+                self.ctx,
+                has_fallback,
+                self.connections.destination(original),
+            )
         framework = self.ctx.settings.frameworks.of(names)
         if framework is not None and framework.kind != "wrapper":
+            verdict = self.connections.framework_verdicts.get(original)
+            if verdict is not None and verdict.unknown:
+                self._report_unknown_base(original, framework.base_url)
+                return updated
             call = frameworks.FrameworkCall(
                 framework, original, self.position, self.is_env_read, self.ctx
             )
@@ -384,6 +394,10 @@ class MigrationTransformer(cst.CSTTransformer):
             )
             return updated
         if names & self.connection.clients:
+            verdict = self.connections.verdict_of(original)
+            if verdict is not None and not verdict.moves:
+                self._report_staying(original, verdict)
+                return updated
             client = cst.helpers.get_full_name_for_node(original.func) or "OpenAI"
             return clients.rewrite_client(
                 client,
@@ -406,8 +420,26 @@ class MigrationTransformer(cst.CSTTransformer):
             )
         return updated
 
+    def _report_staying(self, original: cst.Call, verdict: ConnectionVerdict) -> None:
+        """A client that stays: its own finding, or the one that says why it stays."""
+        if verdict.code is not None:
+            self.ctx.report(verdict.code, self.position(original), **verdict.fields)
+            return
+        facts = self.connections.facts[original]
+        if facts.base == "elsewhere":
+            self.ctx.report("MM105", self.position(original), url=facts.shown)
+        elif facts.base == "unknown":
+            self._report_unknown_base(original, (self.connection.base_url_keyword,))
+
+    def _report_unknown_base(self, original: cst.Call, keywords: tuple[str, ...]) -> None:
+        for arg in original.args:
+            if arg.keyword is not None and arg.keyword.value in keywords:
+                self.ctx.report("MM108", self.position(arg.value), keyword=arg.keyword.value)
+                return
+
     def _is_legacy(self, node: cst.CSTNode) -> bool:
-        prefixes = tuple(f"{p}." for p in self.connection.legacy_v0) + self.connection.legacy_v0
+        legacy = (*self.connection.legacy_v0, *self.connection.legacy_markers)
+        prefixes = tuple(f"{p}." for p in legacy) + legacy
         return any(name.startswith(prefixes) for name in self.qualified(node))
 
     def _report_dynamic_client(self, call: cst.Call, where: CodeRange) -> None:
@@ -426,6 +458,8 @@ class MigrationTransformer(cst.CSTTransformer):
         self, original: cst.Subscript, updated: cst.Subscript
     ) -> cst.BaseExpression:
         if envreads.ENV_MAPPING in self.qualified(original.value):
+            if self.connections.left_alone(self.position(original)) is not None:
+                return updated
             return envreads.rewrite_subscript(updated, self.position(original), self.ctx)
         return updated
 
