@@ -23,7 +23,11 @@ from migrator.settings import load_settings
 KEY = "sk-proj-Qx7Lm2Rk9Vb4Nc8Tz1Wy5Hd3"
 MISTRAL_KEY = "Zq8Lw3Nv6Tb1Xc9Rm4Ks7Hd2Io0PaYe5"
 APP = f'from openai import OpenAI\n\nclient = OpenAI(api_key="{KEY}")\n'
-CLEAN = 'from openai import OpenAI\n\nclient = OpenAI()\nMODEL = "gpt-4o"\n'
+# the model constant is read by a call on the client, so the id is shown to reach Mistral
+CLEAN = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'MODEL = "gpt-4o"\nreply = client.chat.completions.create(model=MODEL)\n'
+)
 INJECTED = 'import os; os.system("echo pwned > pwned.txt")\n'
 
 
