@@ -10,13 +10,14 @@ and `migrator.decisions.model_ids` and keeps their verdicts:
   elsewhere, and the APIs of every call the file makes through it;
 - every model id sent through a client or framework call: which destination. An id is
   followed back from the call's `model=` (or a `**dict` it spreads) through names bound in
-  the file (module constants, locals, parameter defaults, `self.x = ...` and class-body
-  fields of the same attribute name, dict entries, `or` fallbacks and env-read defaults).
+  the file (module constants, locals, parameter defaults and what the file's own calls of
+  that function pass for the parameter, `self.x = ...` and class-body fields of the same
+  attribute name, dict entries, `or` fallbacks and env-read defaults).
 
 Not followed (the ids there get MM212 unless `rewrite-models = "all"`): names imported
-from other modules, values returned by functions, arguments given at call sites of the
-file's own functions, containers indexed by position, and any client passed in from
-elsewhere (a parameter typed `OpenAI` is a client, but not one this run is seen to move).
+from other modules (and calls from other modules), values returned by functions,
+containers indexed by position, and any client passed in from elsewhere (a parameter typed
+`OpenAI` is a client, but not one this run is seen to move).
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ class Connections:
         # (start, end, why) of the arguments of clients that stay: nothing inside changes
         self.hands_off: list[tuple[tuple[int, int], tuple[int, int], str]] = []
         self._attributes: dict[str, list[cst.BaseExpression]] | None = None
+        self._items: dict[str, list[tuple[str | None, cst.BaseExpression]]] | None = None
         self._module: cst.Module | None = None
+        self._calls: list[cst.Call] = []
 
     # -- public -----------------------------------------------------------------------
     def analyse(
@@ -102,6 +105,7 @@ class Connections:
     ) -> None:
         self._module = module
         calls = [node for node in iter_nodes(module) if isinstance(node, cst.Call)]
+        self._calls = calls
         apis: dict[int, list[tuple[str, bool]]] = {}
         origins: dict[cst.Call, Origin] = {}
         for call in calls:
@@ -429,6 +433,8 @@ class Connections:
             if isinstance(node, cst.Param):
                 if with_defaults and node.default is not None:
                     yield node.default
+                if with_defaults:
+                    yield from self._call_site_args(node)
                 continue
             holder = self.parent(node)
             if isinstance(holder, cst.AssignTarget):
@@ -469,17 +475,60 @@ class Connections:
             current = self.parent(current)
         return False
 
-    def _item_writes(self, name: str) -> Iterator[tuple[str | None, cst.BaseExpression]]:
+    def _item_writes(self, name: str) -> list[tuple[str | None, cst.BaseExpression]]:
         """`name["model"] = value` statements in the file."""
-        assert self._module is not None
-        for node in iter_nodes(self._module):
-            if not isinstance(node, cst.Assign):
+        if self._items is None:
+            self._items = {}
+            assert self._module is not None
+            for node in iter_nodes(self._module):
+                if not isinstance(node, cst.Assign):
+                    continue
+                for target in node.targets:
+                    item = target.target
+                    if isinstance(item, cst.Subscript) and isinstance(item.value, cst.Name):
+                        written = (self._literal_key(item), node.value)
+                        self._items.setdefault(item.value.value, []).append(written)
+        return self._items.get(name, [])
+
+    def _call_site_args(self, param: cst.Param) -> Iterator[cst.BaseExpression]:
+        """What the file's own calls of a function pass for `param`: `ask("gpt-4o")` and
+        `ask(model="gpt-4o")` for `def ask(model)`, `self.ask(...)` for a method."""
+        parameters = self.parent(param)
+        function = self.parent(parameters) if parameters is not None else None
+        if not isinstance(parameters, cst.Parameters) or not isinstance(function, cst.FunctionDef):
+            return
+        positional = [*parameters.posonly_params, *parameters.params]
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        for call in self._calls:
+            offset = self._calls_function(call, function)
+            if offset is None:
                 continue
-            for target in node.targets:
-                item = target.target
-                if (
-                    isinstance(item, cst.Subscript)
-                    and isinstance(item.value, cst.Name)
-                    and item.value.value == name
-                ):
-                    yield self._literal_key(item), node.value
+            passed = [arg for arg in call.args if arg.keyword is None]
+            if any(arg.star for arg in passed):
+                continue
+            for position, arg in enumerate(passed):
+                if index is not None and position + offset == index:
+                    yield arg.value
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == param.name.value:
+                    yield arg.value
+
+    def _calls_function(self, call: cst.Call, function: cst.FunctionDef) -> int | None:
+        """How many leading parameters the call fills implicitly (1 for `self.f(...)`) when
+        it calls `function`, else None."""
+        name = function.name.value
+        if isinstance(call.func, cst.Name) and call.func.value == name:
+            scope = self.scope(call.func)
+            if scope is not None and any(
+                isinstance(a, Assignment) and a.node is function for a in scope[name]
+            ):
+                return 0
+        if (
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == name
+            and isinstance(call.func.value, cst.Name)
+            and call.func.value.value in ("self", "cls")
+            and self._in_class_body(function)
+        ):
+            return 1
+        return None

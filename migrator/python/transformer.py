@@ -270,6 +270,10 @@ class MigrationTransformer(cst.CSTTransformer):
             )
             return updated
         if match is not None:
+            if role.kind == "positional" and original in self.connections.targets:
+                # `ask("gpt-4o")` where `ask` sends its parameter as the model: it names one
+                model_keyword = sorted(self.connection.model_keywords)[0]
+                role = Role("keyword", model_keyword, role.call)
             return models.rewrite_literal(updated, match, role, where, self.ctx, destination)
         return urls.rewrite_literal(updated, value, role, where, self.ctx)
 
