@@ -198,7 +198,7 @@ class Connections:
     def client_facts(
         self, call: cst.Call, names: set[str], apis: tuple[tuple[str, bool], ...]
     ) -> ConnectionFacts:
-        where = f"on line {self.position(call).start.line}"
+        where = self._name_of(call)
         if names & self.connection.azure_clients:
             return ConnectionFacts(kind="azure", where=where)
         keywords = _keywords(call)
@@ -218,6 +218,16 @@ class Connections:
         return ConnectionFacts(
             kind="client", base=base, shown=shown, bound_by=bound_by, apis=apis, where=where
         )
+
+    def _name_of(self, call: cst.Call) -> str:
+        """How the reason names a client: the name it is bound to (also right in a notebook,
+        whose findings count lines per cell), else its line."""
+        holder = self.parent(call)
+        if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+            return f"`{_code(holder.targets[0].target)}`"
+        if isinstance(holder, cst.AnnAssign):
+            return f"`{_code(holder.target)}`"
+        return f"on line {self.position(call).start.line}"
 
     def base_kind(self, value: cst.BaseExpression, depth: int = 0) -> tuple[BaseKind, str]:
         """Where a base URL expression points, and how a finding shows it."""
