@@ -73,17 +73,19 @@ def test_dry_run_of_the_sample_app_plans_what_the_migrated_code_sends(
     outcome = probe(app, "--dry-run", "--format", "json", "--base-url", fake.url, ".")
     assert outcome.exit_code == 0
     plan = [(r["endpoint"], r["model"], r["parameters"], r["status"]) for r in records(outcome)]
+    # settings.py's ids are read from other modules, which the rewrite does not follow
+    # (MM212 there): the plan shows them as the migrated code would send them
     assert plan == [
-        ("chat/completions", "mistral-large-latest", ["temperature"], "planned"),
-        ("chat/completions", "mistral-small-latest", ["temperature"], "planned"),
+        ("chat/completions", "gpt-4o", ["temperature"], "planned"),
+        ("chat/completions", "gpt-4o-mini", ["temperature"], "planned"),
         ("chat/completions", "mistral-small-latest", [], "planned"),
-        ("embeddings", "mistral-embed", [], "planned"),
+        ("embeddings", "text-embedding-3-small", [], "planned"),
     ]
     where = {r["model"] + str(r["parameters"]): r["locations"] for r in records(outcome)}
     assert where["mistral-small-latest[]"] == [
         {"path": "fixtures/sample-app/helpdesk/summarise.py", "line": 11}
     ]
-    assert where["mistral-embed[]"] == [
+    assert where["text-embedding-3-small[]"] == [
         {"path": "fixtures/sample-app/helpdesk/search.py", "line": 12}
     ]
     assert fake.requests == []  # a dry run sends nothing, not even GET /models
