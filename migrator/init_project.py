@@ -45,7 +45,7 @@ def section_text(settings: Settings, newline: str) -> str:
         "# secret-patterns = []         # extra regexes for committed keys, on top of OpenAI key shapes",
         f"# max-file-size = {settings.max_file_size}     # bytes; larger files are skipped (MM902)",
         '# rules-overlay = ""           # a file written by `probe --update-rules`',
-        '# rewrite-models = "proven"    # "all": also model ids not shown to reach a client moved to Mistral',
+        '# rewrite-models = "proven"    # "all": also ids not shown to reach Mistral (MM212)',
         "# line-length = 88              # a call the rewrite lengthens past this is split (default: [tool.ruff] or [tool.black] line-length, else 88; JS/TS: Prettier's printWidth, else 80)",
         "",
         f"# [tool.{TABLE}.env]         # the variables the migrated code reads",
