@@ -97,8 +97,9 @@ def content_key(data: bytes, display: str) -> str:
 
 def cache_home() -> Path:
     """The user's cache folder for this tool (never inside a repository)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen and Path(chosen).is_absolute():  # a relative one would follow the checkout
+        return Path(chosen)
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "mistral-migrate"
@@ -108,6 +109,14 @@ def project_folder(root: Path) -> Path:
     """The cache folder of the project rooted at `root`."""
     project = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=12).hexdigest()
     return cache_home() / "projects" / project
+
+
+def _inside_a_checkout(home: Path, root: Path) -> bool:
+    """Whether the cache folder is in the project or in any git work tree."""
+    home = home.resolve()
+    if home.is_relative_to(root.resolve()):
+        return True
+    return any((folder / ".git").exists() for folder in (home, *home.parents))
 
 
 def _private_folder(path: Path) -> None:
@@ -127,7 +136,8 @@ def _user_secret(home: Path) -> bytes:
         status = path.lstat()
         good = (
             stat.S_ISREG(status.st_mode)
-            and not status.st_mode & 0o077
+            # Windows has no owner bits: its st_mode is always 0o666 or 0o444
+            and (os.name == "nt" or not status.st_mode & 0o077)
             and (not hasattr(os, "getuid") or status.st_uid == os.getuid())
             and status.st_size == 32
         )
@@ -136,10 +146,19 @@ def _user_secret(home: Path) -> bytes:
         path.unlink()
     except FileNotFoundError:
         pass
+    # written whole under a temporary name, then linked: a concurrent run sees no secret
+    # or the whole secret, never an empty file it would replace
     key = random_bytes.token_bytes(32)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(key)
+    handle, temp = tempfile.mkstemp(dir=home, prefix=".secret-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(key)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return path.read_bytes()  # another run made it first: use that one
+    finally:
+        os.unlink(temp)
     return key
 
 
@@ -171,30 +190,36 @@ class ResultCache:
 
     @classmethod
     def open(cls, settings: Settings) -> ResultCache | None:
-        """The project's cache, or None when its folder cannot be made private."""
-        cache = cls(settings.root, settings)
+        """The project's cache, or None when its folder cannot be made private, or lies
+        inside the project or any checkout (where a pull request could have put it)."""
         try:
+            cache = cls(settings.root, settings)
+            if _inside_a_checkout(cache.home, settings.root):
+                return None
             _private_folder(cache.home)
             cache.secret = _user_secret(cache.home)
             for folder in (cache.home / "projects", cache.base, cache.folder):
                 _private_folder(folder)
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: no home folder at all
             return None
         return cache
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        # the folder is signed too: an entry is valid for this project and settings only
+        where = f"{self.folder.relative_to(self.home).as_posix()}/{name}".encode()
+        return hmac.new(self.secret, where + b"\0" + payload, hashlib.sha256).hexdigest().encode()
+
     def _sign(self, name: str, payload: bytes) -> bytes:
-        mac = hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256)
-        return mac.hexdigest().encode() + b"\n" + payload
+        return self._mac(name, payload) + b"\n" + payload
 
     def _verified(self, name: str, stored: bytes) -> bytes | None:
         if not self.secret:
             return None
         mac, _, payload = stored.partition(b"\n")
-        expected = hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256)
-        return payload if hmac.compare_digest(mac, expected.hexdigest().encode()) else None
+        return payload if hmac.compare_digest(mac, self._mac(name, payload)) else None
 
     def get(self, data: bytes, display: str, path: Path) -> Any | None:
         from migrator.pipeline import FileResult

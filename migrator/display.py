@@ -14,9 +14,12 @@ import re
 
 # C0 controls but tab, DEL, C1 controls, and the bidirectional embedding/override/isolate
 # characters, which reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _CONTROL_KEEP_NEWLINE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ufeff]|\r(?!\n)"
 )
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}

@@ -113,22 +113,35 @@ def is_real_key(value: str) -> bool:
 def _masking() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     connection = _connection()
     shapes = re.compile(_alternation((*key_shapes(), *connection.mask_only_patterns)))
-    names = "|".join(re.escape(n) for n in connection.credential_names)
-    # a name ending in a credential word, an optional closing quote, `=`/`:`/`=>`, an
-    # optional opening quote, then the value (one token)
+    names = "|".join(connection.credential_names)  # regexes (rules/connection.toml)
+    # a name ending in a credential word (or the bare name `key`), an optional closing
+    # quote and bracket, a separator (`=`, `:`, `=>`, or the comma of `setdefault("K", v)`),
+    # an optional string prefix and opening quote, then the value (one token)
     by_name = re.compile(
-        rf"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*(?:{names})(?![a-z0-9])[\"']?\s*(?:=>|:=|=|:)\s*"
-        r"(?:[\"'`]|b[\"'])?(?P<value>[A-Za-z0-9_\-.+/=~]{8,})"
+        rf"(?i)(?:(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*(?:{names})|(?<![A-Za-z0-9_.\-])key)"
+        r"(?![a-z0-9])[\"']?\]?\s*(?:=>|:=|=|:|,)\s*"
+        r"(?:[rRbBuUfF]{0,2}[\"'`])?(?P<value>[A-Za-z0-9_\-.+/=~]{8,})"
     )
     schemes = "|".join(re.escape(s) for s in connection.auth_schemes)
     by_scheme = re.compile(rf"(?i)\b(?:{schemes})\s+(?P<value>[A-Za-z0-9_\-.+/=~]{{8,}})")
-    userinfo = re.compile(r"://(?P<user>[^/\s:@'\"`]+)(?::(?P<value>[^/\s@'\"`]+))?@")
+    userinfo = re.compile(r"://(?P<user>[^/\s:@'\"`]*)(?::(?P<value>[^/\s@'\"`]+))?@")
     return shapes, by_name, by_scheme, userinfo
+
+
+@lru_cache(maxsize=1)
+def _readable() -> re.Pattern[str]:
+    """Values that stand after a credential-like name but are plainly not keys: model
+    ids (OpenAI's shapes and Mistral's families, from the rules data), paths, dates."""
+    models = load_catalog().models
+    families = sorted({name.split("-")[0] for name in models.get("targets", {})})
+    shapes = [f"(?:{models['recognise']['openai_like'].lstrip('^')}).*"]
+    shapes += [rf"(?:{re.escape(f)})-[A-Za-z0-9.\-]*" for f in families]
+    return re.compile(rf"(?:{'|'.join(shapes)})|[~.]?/.*|.*\d{{4}}-\d{{2}}-\d{{2}}.*")
 
 
 def _credential_value(value: str) -> bool:
     """A value after a credential name is masked unless it plainly is a name or a reference."""
-    if is_placeholder(value):
+    if is_placeholder(value) or _readable().fullmatch(value):
         return False
     has_digit = any(c.isdigit() for c in value)
     # identifiers and dotted paths (`settings.api_key`, `MISTRAL_API_KEY`) stay readable

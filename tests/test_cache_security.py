@@ -67,11 +67,15 @@ def hostile_entry(display: str, data: str, new: str) -> bytes:
     return json.dumps(entry).encode()
 
 
-def clone(source: Path, target: Path) -> Path:
+def clone(source: Path, target: Path, umask: int = 0o022) -> Path:
     git("init", "-q", cwd=source)
     git("add", "-A", "-f", cwd=source)
     git("commit", "-q", "-m", "pr", cwd=source)
-    subprocess.run(["git", "clone", "-q", str(source), str(target)], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", str(source), str(target)],
+        check=True,
+        preexec_fn=lambda: os.umask(umask),
+    )
     return target
 
 
@@ -97,9 +101,12 @@ def test_cache_folder_in_the_repository_is_never_read(tmp_path: Path) -> None:
     assert not (target / "pwned.txt").exists()
 
 
-def test_planted_secret_and_signed_entries_are_not_trusted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("umask", [0o022, 0o077], ids=["umask-022", "umask-077"])
+def test_planted_secret_and_signed_entries_are_not_trusted(tmp_path: Path, umask: int) -> None:
     """Worst case: the user's cache folder is inside the checkout (a CI that caches its
-    workspace) and the pull request commits a MAC secret and entries signed with it."""
+    workspace) and the pull request commits a MAC secret and entries signed with it.
+    With umask 077 the checked-out secret is even private and the user's own: a cache
+    folder inside a checkout is therefore not used at all."""
     source = tmp_path / "pr"
     source.mkdir()
     target = tmp_path / "clone"
@@ -123,13 +130,45 @@ def test_planted_secret_and_signed_entries_are_not_trusted(tmp_path: Path) -> No
             del os.environ["MISTRAL_MIGRATE_CACHE_DIR"]
         else:
             os.environ["MISTRAL_MIGRATE_CACHE_DIR"] = old
-    clone(source, target)
+    clone(source, target, umask)
     env = {"MISTRAL_MIGRATE_CACHE_DIR": str(target / ".cache-home")}
     checked = cli("check", "--format", "json", ".", cwd=target, env=env)
     assert any(f["code"] == "MM201" for f in json.loads(checked.stdout))
     cli("fix", ".", cwd=target, env=env)
     assert "os.system" not in (target / "lib.py").read_text()
-    assert (target / ".cache-home" / "secret").read_bytes() != planted
+    stored = [p for p in (target / ".cache-home").rglob("*") if p.is_file()]
+    assert len(stored) == 2, "the run used a cache folder inside the checkout"
+
+
+def test_a_relative_cache_folder_is_not_used(scratch: Path) -> None:
+    """`MISTRAL_MIGRATE_CACHE_DIR=.mmcache` would follow whatever checkout the run is in."""
+    (scratch / "lib.py").write_text(CLEAN)
+    env = {"MISTRAL_MIGRATE_CACHE_DIR": ".mmcache"}
+    assert cli("check", ".", cwd=scratch, env=env).returncode == 1
+    assert not (scratch / ".mmcache").exists()
+
+
+def test_no_home_folder_means_no_cache_not_a_failure(scratch: Path) -> None:
+    (scratch / "lib.py").write_text(CLEAN)
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "MISTRAL_MIGRATE_CACHE_DIR")}
+    env.pop("XDG_CACHE_HOME", None)
+    script = (  # no HOME and no passwd entry: Path.home() raises
+        "import pwd\n"
+        "def absent(uid): raise KeyError(uid)\n"
+        "pwd.getpwuid = absent\n"
+        "from migrator.cli import main\n"
+        "main()\n"
+    )
+    outcome = subprocess.run(
+        [sys.executable, "-c", script, "check", "."],
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert outcome.returncode == 1, outcome.stderr
+    assert "internal error" not in outcome.stderr
 
 
 @pytest.mark.parametrize(

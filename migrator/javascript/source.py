@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
+from migrator.stringlit import string_literal
+
 
 class Point(NamedTuple):
     line: int  # 1-based
@@ -113,8 +115,7 @@ def quote_of(node: Node) -> str:
 def quoted(value: str, quote: str) -> str:
     """A JS string literal; `quote` is the file's own style (a backtick becomes `"`)."""
     quote = quote if quote in ("'", '"') else '"'
-    escaped = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-    return f"{quote}{escaped}{quote}"
+    return string_literal(value, quote, "js")
 
 
 def house_quote(strings: list[Node]) -> str:
