@@ -63,7 +63,7 @@ def statement_starts(data: bytes) -> set[int] | None:
 
 def _common_prefix(a: bytes, b: bytes) -> int:
     size = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         size += 1
@@ -191,3 +191,48 @@ def _annotate(
         if index < len(after):
             out.append(after[index])
     return bom + b"".join(out)
+
+
+def _comment_lines(data: bytes, lines: Sequence[bytes], grammar: str | None) -> set[int]:
+    """0-based lines that hold only a comment: for Python the tokenizer's COMMENT tokens
+    (never text inside a string); for JS/TS lines that start with `//`."""
+    if grammar is not None:
+        return {i for i, line in enumerate(lines) if line.lstrip().startswith(b"//")}
+    found: set[int] = set()
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type == tokenize.COMMENT and not token.line[: token.start[1]].strip():
+                found.add(token.start[0] - 1)
+    except (tokenize.TokenError, SyntaxError):
+        return set()
+    return found
+
+
+def drop_stale(
+    data: bytes,
+    findings: Sequence[Finding],
+    anchors: dict[Finding, int],
+    grammar: str | None = None,
+) -> bytes:
+    """`data` without the TODO comments whose code is no longer reported at the statement
+    below them, so `fix --annotate` run twice leaves no stale TODO behind. `findings` and
+    `anchors` are of `data` itself (a re-check of the written file)."""
+    lines = split_lines(data)
+    comments = _comment_lines(data, lines, grammar)
+    wanted: dict[int, set[str]] = {}
+    for finding in findings:
+        if not finding.fixable and finding in anchors:
+            wanted.setdefault(anchors[finding] - 1, set()).add(finding.code)
+    drop: set[int] = set()
+    for index in sorted(comments):
+        match = _EXISTING.search(lines[index])
+        if match is None:
+            continue
+        below = index + 1
+        while below in comments:
+            below += 1
+        if match.group(1).decode() not in wanted.get(below, set()):
+            drop.add(index)
+    if not drop:
+        return data
+    return b"".join(line for index, line in enumerate(lines) if index not in drop)

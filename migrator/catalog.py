@@ -31,6 +31,9 @@ class Rule:
     fix_safety: str = ""
     references: tuple[str, ...] = ()
     examples: tuple[dict[str, Any], ...] = ()
+    # still true after `fix` rewrote the site (a committed key stays in the history), so
+    # `fix` reports it too
+    kept_after_fix: bool = False
 
     def format(self, **fields: object) -> str:
         return self.message.format(**fields)

@@ -6,26 +6,43 @@ internal failure (one line on stderr; the traceback only with --verbose).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from functools import wraps
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
+from rich.console import Console
 from rich.text import Text
 
 from migrator import __version__
+from migrator.annotate import TAG, drop_stale, line_map, split_lines
 from migrator.annotate import annotate as annotate_review
 from migrator.catalog import load_catalog
+from migrator.cliopts import (
+    RunOptions,
+    config_option,
+    config_sources,
+    exit_zero_option,
+    fail,
+    fail_on_option,
+    guarded,
+    paths_argument,
+    results,
+    run_options,
+    verbose_traceback,
+)
 from migrator.diffing import unified_diff
 from migrator.discovery import JS_SUFFIXES, repo_root
 from migrator.display import printable_lines
 from migrator.findings import Finding, severity_rank
 from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.pipeline import FileResult, process_file
+from migrator.report.concise import render_concise, render_statistics
 from migrator.report.console import make_console
 from migrator.report.github import render_github
 from migrator.report.json_out import render_json
@@ -39,8 +56,6 @@ from migrator.report.text import (
     print_rules,
     summary_table,
 )
-from migrator.runner import run
-from migrator.secrets import add_patterns as add_secret_patterns
 from migrator.secrets import redact
 from migrator.settings import ConfigError, Settings, build_settings, load_settings
 from migrator.writer import (
@@ -51,9 +66,6 @@ from migrator.writer import (
     write_atomic,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
-SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
-
 
 def js_grammar(path: Path) -> str | None:
     """The tree-sitter grammar of a JS/TS file (for `fix --annotate`), None for Python."""
@@ -62,97 +74,6 @@ def js_grammar(path: Path) -> str | None:
     from migrator.javascript.syntax import grammar_of
 
     return grammar_of(path.name)
-
-
-def fail(message: str) -> None:
-    click.echo(f"mistral-migrate: error: {message}", err=True)
-    sys.exit(2)
-
-
-def guarded(command: F) -> F:
-    """Turn config errors and crashes into exit 2 with one line (traceback with --verbose)."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ConfigError as error:
-            fail(str(error))
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as error:  # the promise: no traceback without --verbose
-            if click.get_current_context().find_root().params.get("verbose"):
-                traceback.print_exc()
-            fail(f"internal error: {type(error).__name__}: {error}")
-
-    return wrapper  # type: ignore[return-value]
-
-
-def settings_for(
-    config: Path | None, select: str | None = None, ignore: str | None = None
-) -> Settings:
-    settings = load_settings(config)
-    add_secret_patterns(settings.secret_patterns)
-    extra: dict[str, Any] = {}
-    if select:
-        extra["select"] = tuple(code.strip() for code in select.split(",") if code.strip())
-    if ignore:
-        extra["ignore"] = settings.ignore + tuple(c.strip() for c in ignore.split(",") if c.strip())
-    if extra:
-        from dataclasses import replace
-
-        settings = replace(settings, **extra)
-    return settings
-
-
-def _existing(
-    ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]
-) -> tuple[Path, ...]:
-    """A missing path is a usage error in one line, not click's three-line usage block."""
-    for path in value:
-        if not path.exists() and not path.is_symlink():
-            fail(f"path not found: {path}")
-    return value
-
-
-paths_argument = click.argument(
-    "paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing
-)
-config_option = click.option(
-    "--config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="pyproject.toml to read [tool.mistral-migrate] from (default: the nearest one).",
-)
-select_option = click.option(
-    "--select",
-    metavar="CODES",
-    help="Only these codes or prefixes, comma-separated (e.g. MM2,MM101).",
-)
-ignore_option = click.option(
-    "--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated."
-)
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Processes that parse files (default: the number of cores; small runs use one).",
-)
-no_cache_option = click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Neither read nor write the results cache (in the user cache folder; $MISTRAL_MIGRATE_CACHE_DIR moves it).",
-)
-
-
-def fail_on_option(default_help: str) -> Callable[[F], F]:
-    return click.option(
-        "--fail-on",
-        type=SEVERITY_CHOICE,
-        default=None,
-        help=f"Lowest severity that makes the exit code 1 (default: fail-on from config, else warning). {default_help}",
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -188,12 +109,13 @@ def _ended(text: str) -> str:
 
 
 def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = False) -> str:
+    """One file's diff; a notebook cell by cell unless `notebook_json` (which applies)."""
     assert result.new is not None
     if result.cells and not notebook_json:
         # a notebook: one readable diff per changed cell rather than one of its JSON
         # (a cell's last line has no newline; the diff is for reading, so it gets one)
         text = "".join(
-            unified_diff(f"{result.display} (cell {number})", _ended(before), _ended(after))
+            unified_diff(result.display, _ended(before), _ended(after), note=f" (cell {number})")
             for number, (before, after) in sorted(result.cells.items())
             if before != after
         )
@@ -202,71 +124,106 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
     return text if show_secrets else redact(text, result.secrets)
 
 
+def print_diff(text: str, console: Console) -> None:
+    """A diff on stdout: bytes as they are when plain, coloured lines on a terminal."""
+    if console.no_color:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
+        return
+    shown = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    # a terminal: control characters from the files are shown, not acted on
+    for line in printable_lines(shown).splitlines():
+        style = (
+            "bold"
+            if line.startswith(("---", "+++"))
+            else "green"
+            if line.startswith("+")
+            else "red"
+            if line.startswith("-")
+            else "cyan"
+            if line.startswith("@@")
+            else ""
+        )
+        console.print(Text(line, style=style))
+
+
+def write_patch(target: Path, patch: str) -> None:
+    """The exact patch, readable by its owner only: it holds the keys the patched files
+    hold (that is what lets it apply)."""
+    data = patch.encode("utf-8", errors="surrogateescape")
+    if str(target) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+
+
 @main.command()
-@paths_argument
-@config_option
+@run_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the exact patch to FILE for `git apply FILE`: keys whole (the "
+    "patched files hold them already), notebooks as hunks of their .ipynb JSON.",
+)
 @click.option(
     "--show-secrets",
     is_flag=True,
-    help="Print removed API keys whole, so the patch applies with git apply.",
+    help="Print removed API keys whole on stdout too.",
 )
 @click.option(
     "--notebook-json",
     is_flag=True,
-    help="Diff notebooks as their .ipynb JSON (a patch git apply accepts) instead of cell by cell.",
+    help="Show notebooks as hunks of their .ipynb JSON on stdout instead of cell by cell.",
 )
-@jobs_option
-@no_cache_option
+@exit_zero_option
 @guarded
 def diff(
-    paths: tuple[Path, ...],
-    config: Path | None,
-    show_secrets: bool,
-    notebook_json: bool,
-    jobs: int | None,
-    no_cache: bool,
+    output: Path | None, show_secrets: bool, notebook_json: bool, exit_zero: bool, **params: Any
 ) -> None:
-    """Print the unified diff the migration would make; write nothing.
+    """Print the unified diff the migration would make; write no source file.
 
-    Paths in the diff are relative to the repository root, so
-    `mistral-migrate diff > migration.patch && git apply migration.patch` works.
-    A hunk that removes an API key is masked (and will not apply) unless --show-secrets.
-    Notebooks are shown cell by cell (`--- a/nb.ipynb (cell 3)`), for reading; with
-    --notebook-json their hunks are of the .ipynb file itself, so the patch applies.
+    Stdout is for reading: API keys masked, notebooks cell by cell
+    (`--- a/nb.ipynb (cell 3)`). `-o FILE` writes the patch that applies:
+
+    \b
+      mistral-migrate diff -o migration.patch .
+      git apply migration.patch
+
+    Paths are relative to the project's git work tree (else its config's folder), so
+    run `git apply` there. A note on stderr says when stdout's hunks were masked.
 
     Exit 0 when there is nothing to change, 1 when there are changes.
     """
-    settings = settings_for(config)
+    options = RunOptions.take(params)
     console = make_console()
     # printed once the run (and its progress bar) is over; only changed files are kept
     changed: list[FileResult] = []
-    for result in run(paths or (Path("."),), settings, jobs, not no_cache):
+    for _settings, result in results(options):
         report_tool_problems(result)
         if result.changed:
             changed.append(result)
+    masked = 0
     for result in changed:
-        text = diff_text(result, show_secrets, notebook_json)
-        if console.no_color:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
-            continue
-        shown = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
-        # a terminal: control characters from the files are shown, not acted on
-        for line in printable_lines(shown).splitlines():
-            style = (
-                "bold"
-                if line.startswith(("---", "+++"))
-                else "green"
-                if line.startswith("+")
-                else "red"
-                if line.startswith("-")
-                else "cyan"
-                if line.startswith("@@")
-                else ""
-            )
-            console.print(Text(line, style=style))
+        text = diff_text(result, True, notebook_json)
+        shown = text if show_secrets else redact(text, result.secrets)
+        masked += shown != text
+        if not options.quiet or output is None:
+            print_diff(shown, console)
     sys.stdout.flush()
-    sys.exit(1 if changed else 0)
+    if output is not None:
+        write_patch(output, "".join(diff_text(result, True, True) for result in changed))
+    if masked and not (options.quiet and output is not None):
+        click.echo(
+            f"mistral-migrate: API keys are masked in the diff of {masked} file(s) on stdout, "
+            "so those hunks do not apply as printed; `diff -o FILE` writes a patch that does",
+            err=True,
+        )
+    sys.exit(1 if changed and not exit_zero else 0)
 
 
 def report_tool_problems(result: FileResult) -> None:
@@ -279,11 +236,6 @@ def report_tool_problems(result: FileResult) -> None:
                 err=True,
             )
     verbose_traceback(result)
-
-
-def verbose_traceback(result: FileResult) -> None:
-    if result.error and click.get_current_context().find_root().params.get("verbose"):
-        click.echo(redact(result.error, result.secrets), err=True)
 
 
 def write_one(result: FileResult, written: list[str]) -> bool:
@@ -316,68 +268,109 @@ def point_at_written_lines(result: FileResult, settings: Settings) -> None:
     (an added `import os` or a call split over lines moves everything below it)."""
     after = process_file(result.path, result.display, settings)
     result.findings = after.findings
+    result.anchors = after.anchors
     result.original = after.original
+    result.new = None
     result.secrets |= after.secrets
+
+
+def still_true(
+    findings: Sequence[Finding], before: bytes, after: bytes, catalog: Any
+) -> list[Finding]:
+    """The first pass's findings that stay true once the site is rewritten (a committed
+    key is still in the history), moved to the line their statement now starts on."""
+    kept = [f for f in findings if f.code in catalog.rules and catalog.rules[f.code].kept_after_fix]
+    if not kept:
+        return []
+    mapping = line_map(split_lines(before), split_lines(after), None)
+    moved = []
+    for finding in kept:
+        if finding.cell is None and finding.line - 1 in mapping:
+            line = mapping[finding.line - 1] + 1
+            finding = replace(finding, line=line, end_line=line + finding.end_line - finding.line)
+        moved.append(finding)
+    return moved
+
+
+def fix_one(result: FileResult, settings: Settings, annotate: bool, written: list[str]) -> None:
+    """Rewrite, write and re-check one file; with --annotate, then bring its TODO comments
+    in line with what the re-check still reports (added where missing, stale ones gone),
+    so a second `fix --annotate` changes nothing."""
+    first = result.findings
+    before = result.original
+    if result.changed and result.new is not None:
+        if not write_one(result, written):
+            return
+        point_at_written_lines(result, settings)
+    kept = (
+        still_true(first, before, result.original, settings.catalog)
+        if result.original != before
+        else []
+    )
+    if annotate and (result.anchors or TAG.encode() in result.original):
+        grammar = js_grammar(result.path)
+        current = drop_stale(result.original, result.findings, result.anchors, grammar)
+        result.new = annotate_review(
+            current, current, result.findings, result.anchors, result.secrets, grammar
+        )
+        if result.changed and write_one(result, written):
+            point_at_written_lines(result, settings)
+    result.findings = [*kept, *(f for f in result.findings if f not in kept)]
 
 
 def _threshold(option: str | None, settings: Settings) -> int:
     return severity_rank(option or settings.fail_on)
 
 
+def _failed(
+    pairs: Sequence[tuple[Settings, Sequence[Finding]]], fail_on: str | None, exit_zero: bool
+) -> bool:
+    """Whether any finding is at or above its project's --fail-on."""
+    if exit_zero:
+        return False
+    return any(
+        severity_rank(f.severity) >= _threshold(fail_on, settings)
+        for settings, findings in pairs
+        for f in findings
+    )
+
+
 @main.command()
-@paths_argument
-@config_option
+@run_options
 @fail_on_option("Review findings at or above it give exit 1.")
-@select_option
-@ignore_option
 @click.option(
     "--annotate",
     is_flag=True,
-    help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement left for review.",
+    help="Also insert a `# TODO(mistral-migrate): MMxxx reason` comment above each statement "
+    "left for review (and drop ones no longer true).",
 )
-@jobs_option
-@no_cache_option
+@exit_zero_option
 @guarded
-def fix(
-    paths: tuple[Path, ...],
-    config: Path | None,
-    fail_on: str | None,
-    select: str | None,
-    ignore: str | None,
-    annotate: bool,
-    jobs: int | None,
-    no_cache: bool,
-) -> None:
-    """Apply the rewrites in place, then print a summary and what still needs review.
+def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> None:
+    """Apply the rewrites in place, then print what still needs review and a summary.
 
     Files are written atomically (temporary file, then rename; the mode is kept). A file
     that changed on disk during the run is not overwritten. With --annotate, each
     statement left for review gets a TODO comment above it (`#` in Python, `//` in
-    JS/TS; never twice).
+    JS/TS; never twice). A committed key (MM102) is still reported after its rewrite:
+    the key is in the history and must be revoked. With `-` the fixed standard input is
+    printed on stdout and the findings go to stderr.
 
     Exit 0 when nothing is left for review, 1 when review findings remain.
     """
-    settings = settings_for(config, select, ignore)
+    options = RunOptions.take(params)
+    if options.from_stdin:
+        fix_stdin(options, fail_on, exit_zero)
+        return
     console = make_console()
-    results: list[FileResult] = []
+    done: list[tuple[Settings, FileResult]] = []
     written: list[str] = []
     interrupt_on_sigterm()
     try:
-        for result in run(paths or (Path("."),), settings, jobs, not no_cache):
-            results.append(result)
+        for settings, result in results(options):
+            done.append((settings, result))
             verbose_traceback(result)
-            if annotate and result.anchors:
-                fixed = result.new if result.new is not None else result.original
-                result.new = annotate_review(
-                    result.original,
-                    fixed,
-                    result.findings,
-                    result.anchors,
-                    result.secrets,
-                    js_grammar(result.path),
-                )
-            if result.changed and result.new is not None and write_one(result, written):
-                point_at_written_lines(result, settings)
+            fix_one(result, settings, annotate, written)
     except KeyboardInterrupt:
         click.echo(
             f"mistral-migrate: interrupted; {len(written)} file(s) were written whole, the rest "
@@ -385,23 +378,48 @@ def fix(
             err=True,
         )
         sys.exit(130)
-    review = [f for r in results for f in r.findings if not f.fixable]
-    for result in results:
-        result.findings = [f for f in result.findings if not f.fixable]
-    print_findings(console, results)
-    if review:
-        console.print()
-    print_fix_summary(console, results, written, review)
-    threshold = _threshold(fail_on, settings)
-    sys.exit(1 if any(severity_rank(f.severity) >= threshold for f in review) else 0)
+    for _settings, result in done:
+        result.findings = [
+            f for f in result.findings if not f.fixable or kept_after_fix(f, _settings)
+        ]
+    review = [f for _settings, r in done for f in r.findings]
+    files = [result for _settings, result in done]
+    print_findings(console, files)
+    if not options.quiet:
+        if review:
+            console.print()
+        print_fix_summary(console, files, list(dict.fromkeys(written)), review)
+    sys.exit(1 if _failed([(s, r.findings) for s, r in done], fail_on, exit_zero) else 0)
 
 
-FORMATS = ("text", "json", "sarif", "github")
+def kept_after_fix(finding: Finding, settings: Settings) -> bool:
+    rule = settings.catalog.rules.get(finding.code)
+    return rule is not None and rule.kept_after_fix
 
 
-def render_text(results: Sequence[FileResult], findings: Sequence[Finding]) -> None:
+def fix_stdin(options: RunOptions, fail_on: str | None, exit_zero: bool) -> None:
+    """`fix -`: the fixed text on stdout (as formatters and editors expect), the review
+    findings as concise lines on stderr."""
+    [(settings, result)] = list(results(options))
+    data = result.new if result.changed and result.new is not None else result.original
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    left = [f for f in result.findings if not f.fixable or kept_after_fix(f, settings)]
+    if not options.quiet or left:
+        click.echo(redact(render_concise(left), result.secrets), err=True, nl=False)
+    sys.exit(1 if _failed([(settings, left)], fail_on, exit_zero) else 0)
+
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMAT_ENV = "MISTRAL_MIGRATE_OUTPUT_FORMAT"
+
+
+def render_text(results: Sequence[FileResult], findings: Sequence[Finding], quiet: bool) -> None:
     console = make_console()
     print_findings(console, results)
+    if quiet:
+        return
     if not findings:
         console.print("No findings.")
         return
@@ -410,57 +428,75 @@ def render_text(results: Sequence[FileResult], findings: Sequence[Finding]) -> N
     console.print(redact(closing_line(findings)))
 
 
+def source_lines(results: Sequence[FileResult]) -> dict[tuple[str, int | None, int], str]:
+    """(path, cell, line) -> the finding's masked source line, for SARIF fingerprints."""
+    lines: dict[tuple[str, int | None, int], str] = {}
+    for result in results:
+        text = result.original.decode("utf-8", errors="replace")
+        plain = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for finding in result.findings:
+            shown = (
+                result.cells.get(finding.cell, ("", ""))[0].split("\n")
+                if finding.cell is not None
+                else plain
+            )
+            if 0 < finding.line <= len(shown):
+                source = redact(shown[finding.line - 1], result.secrets)
+                lines[(finding.path, finding.cell, finding.line)] = source
+    return lines
+
+
 @main.command()
-@paths_argument
-@config_option
+@run_options
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people; json: a list of finding records; sarif: SARIF 2.1.0 for "
-    "GitHub code scanning; github: workflow-command annotations.",
+    envvar=FORMAT_ENV,
+    show_envvar=True,
+    help="text for people; concise: one `path:line:col: CODE message` line each (editors "
+    "jump to it); json: finding records; sarif: SARIF 2.1.0 for code scanning; github: "
+    "workflow-command annotations.",
 )
 @fail_on_option("Findings at or above it give exit 1.")
-@select_option
-@ignore_option
-@jobs_option
-@no_cache_option
+@click.option("--statistics", is_flag=True, help="Print a count per code instead of the findings.")
+@exit_zero_option
 @guarded
 def check(
-    paths: tuple[Path, ...],
-    config: Path | None,
-    output_format: str,
-    fail_on: str | None,
-    select: str | None,
-    ignore: str | None,
-    jobs: int | None,
-    no_cache: bool,
+    output_format: str, fail_on: str | None, statistics: bool, exit_zero: bool, **params: Any
 ) -> None:
     """Report findings (rewritable and manual-review) without changing files.
 
     Every format masks API keys (`sk-...Io0`). Exit 0 when clean, 1 when a finding is at
     or above --fail-on (default: fail-on from config, else warning).
     """
-    settings = settings_for(config, select, ignore)
-    results = list(run(paths or (Path("."),), settings, jobs, not no_cache))
-    for result in results:
+    options = RunOptions.take(params)
+    done = list(results(options))
+    files = [result for _settings, result in done]
+    for result in files:
         verbose_traceback(result)
-    findings: list[Finding] = [f for r in results for f in r.findings]
-    secrets = {s for r in results for s in r.secrets}
-    if output_format == "text":
-        render_text(results, findings)
+    findings: list[Finding] = [f for r in files for f in r.findings]
+    secrets = {s for r in files for s in r.secrets}
+    catalog = done[0][0].catalog if done else load_catalog()
+    if statistics:
+        sys.stdout.write(redact(render_statistics(findings, catalog, output_format == "json")))
+    elif output_format == "text":
+        render_text(files, findings, options.quiet)
     else:
         renderers: dict[str, Callable[[], str]] = {
+            "concise": lambda: render_concise(findings),
             "json": lambda: render_json(findings),
-            "sarif": lambda: render_sarif(findings, settings.catalog),
+            "sarif": lambda: render_sarif(findings, catalog, source_lines(files)),
             "github": lambda: render_github(findings),
         }
         sys.stdout.write(redact(renderers[output_format](), secrets))
+        if output_format == "concise" and not options.quiet:
+            sys.stdout.write(closing_line(findings) + "\n" if findings else "No findings.\n")
     sys.stdout.flush()
-    threshold = _threshold(fail_on, settings)
-    sys.exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
+    sys.exit(1 if _failed([(s, r.findings) for s, r in done], fail_on, exit_zero) else 0)
 
 
 @main.command()
@@ -495,7 +531,8 @@ def init(directory: Path, force: bool) -> None:
         "created": "created pyproject.toml with a commented [tool.mistral-migrate] section",
         "added": "added a commented [tool.mistral-migrate] section to pyproject.toml",
         "replaced": "replaced the [tool.mistral-migrate] section in pyproject.toml",
-        "kept": "pyproject.toml already has [tool.mistral-migrate]: left as it is (--force replaces it)",
+        "kept": "pyproject.toml already has [tool.mistral-migrate]: left as it is "
+        "(--force replaces it)",
         "unchanged": "pyproject.toml: [tool.mistral-migrate] is already the default section",
     }
     console.print(messages[result.pyproject], markup=False)
@@ -508,22 +545,22 @@ def init(directory: Path, force: bool) -> None:
 @main.command()
 @config_option
 @guarded
-def rules(config: Path | None) -> None:
+def rules(config: tuple[str, ...]) -> None:
     """List every rule: code, title, severity, and whether `fix` rewrites it."""
-    print_rules(make_console(), settings_for(config).catalog)
+    print_rules(make_console(), settings_here(config).catalog)
 
 
 @main.command()
 @click.argument("code")
 @config_option
 @guarded
-def explain(code: str, config: Path | None) -> None:
+def explain(code: str, config: tuple[str, ...]) -> None:
     """Explain one rule (what it does, why, an example, what to use instead, fix safety),
     or one `probe` verdict (ok, rejected, unknown-model, ignored, deprecated,
     context-differs, unauthorized, rate-limited, error, planned)."""
     from migrator.probe.data import verdict_doc
 
-    catalog = settings_for(config).catalog
+    catalog = settings_here(config).catalog
     rule = catalog.rules.get(code.strip().upper())
     doc = verdict_doc(code) if rule is None else None
     if doc is not None:
@@ -540,9 +577,15 @@ def explain(code: str, config: Path | None) -> None:
 @main.command()
 @config_option
 @guarded
-def models(config: Path | None) -> None:
+def models(config: tuple[str, ...]) -> None:
     """Show the effective model map (shipped map plus your config) as a table."""
-    print_models(make_console(), settings_for(config))
+    print_models(make_console(), settings_here(config))
+
+
+def settings_here(config: tuple[str, ...]) -> Settings:
+    """Settings of the working directory's project (for commands that read no files)."""
+    path, overrides = config_sources(config)
+    return load_settings(path, overrides=overrides)
 
 
 def _interactive() -> bool:
@@ -602,7 +645,7 @@ def _interactive() -> bool:
 @guarded
 def probe(
     paths: tuple[Path, ...],
-    config: Path | None,
+    config: tuple[str, ...],
     base_url: str | None,
     dry_run: bool,
     yes: bool,
@@ -635,7 +678,7 @@ def probe(
 
     from migrator.probe.command import ProbeRun
 
-    settings = settings_for(config)
+    settings = settings_here(config)
     key = os.environ.get(settings.api_key_env, "")
     verbose = bool(click.get_current_context().find_root().params.get("verbose"))
     run = ProbeRun(settings, key, base_url, concurrency, timeout, retries)

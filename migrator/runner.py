@@ -28,7 +28,9 @@ def run(
     """FileResult per discovered file, in discovery order."""
     from migrator.pipeline import FileResult, read_file
 
-    root = repo_root(Path.cwd())
+    # paths in every output are relative to the project's git work tree (else its config's
+    # folder), whatever the working directory: see migrator/projects.py
+    root = repo_root(settings.root)
     prefilter = build_prefilter(settings)
     cache = ResultCache.open(settings) if use_cache else None
     done: list[Any] = []  # results known without parsing; None where a job is pending

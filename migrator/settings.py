@@ -1,12 +1,17 @@
-"""The effective settings: shipped catalog + `[tool.mistral-migrate]` from pyproject.toml.
+"""The effective settings: shipped catalog + the project's config.
 
-A bad config is the user's to fix, so every problem is a `ConfigError` that names the
-file and the key; the CLI turns it into one line and exit code 2.
+The config is the nearest one above the path being checked, as in ruff: in each folder
+`.mistral-migrate.toml`, then `mistral-migrate.toml` (the table's keys at top level), then
+a `pyproject.toml` that has a `[tool.mistral-migrate]` table. `--config KEY=VALUE`
+overrides are layered on top. A bad config is the user's to fix, so every problem is a
+`ConfigError` that names the file and the key; the CLI turns it into one line and exit 2.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,12 +82,34 @@ def _string_list(value: Any, where: str, path: Path) -> tuple[str, ...]:
     return tuple(_expect(item, str, f"{where}[]", path) for item in items)
 
 
-def find_pyproject(start: Path) -> Path | None:
+STANDALONE = (".mistral-migrate.toml", "mistral-migrate.toml")
+# an environment variable name as the code will spell it: os.environ["NAME"], process.env.NAME
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (TOMLKitError, UnicodeDecodeError, OSError):
+        return True  # a broken pyproject is reported when read, not skipped silently
+    return TABLE in document.get("tool", {})
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` (a folder), as ruff finds its own."""
     for folder in (start, *start.parents):
+        for name in STANDALONE:
+            if (folder / name).is_file():
+                return folder / name
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _has_table(candidate):
             return candidate
     return None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest config above `start` (kept for callers that predate standalone files)."""
+    return find_config(start)
 
 
 def read_tool_table(path: Path) -> dict[str, Any]:
@@ -90,10 +117,39 @@ def read_tool_table(path: Path) -> dict[str, Any]:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except (TOMLKitError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    if path.name in STANDALONE:
+        return _expect(document.unwrap(), dict, "the file", path)
     table = document.get("tool", {}).get(TABLE, {})
     return _expect(
         table.unwrap() if hasattr(table, "unwrap") else table, dict, f"[tool.{TABLE}]", path
     )
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """One `--config KEY=VALUE` as a table: TOML (`line-length=100`, `env.api-key="K"`,
+    `ignore=["MM205"]`), or a bare word taken as a string (`fail-on=error`)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--config {text!r}: expected a config file or KEY=VALUE")
+    for candidate in (text, f"{key.strip()} = {tomlkit.string(value.strip()).as_string()}"):
+        try:
+            return tomlkit.parse(candidate).unwrap()
+        except TOMLKitError:
+            continue
+    raise ConfigError(f"--config {text!r}: the value is not valid TOML")
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` over `base`, tables merged key by key (so `env.api-key` keeps `env.base-url`)."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def formatter_line_length(path: Path) -> int | None:
@@ -109,14 +165,24 @@ def formatter_line_length(path: Path) -> int | None:
     return None
 
 
-def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
-    """Settings for a run started in `start` (default: the working directory)."""
+def load_settings(
+    config: Path | None = None,
+    start: Path | None = None,
+    overrides: Sequence[dict[str, Any]] = (),
+) -> Settings:
+    """Settings for the files at or below `start` (default: the working directory): the
+    given config file, else the nearest one above `start`, then the overrides."""
     start = (start or Path.cwd()).resolve()
-    path = config or find_pyproject(start)
     if config is not None and not config.is_file():
         raise ConfigError(f"{config}: config file not found")
+    path = config or find_config(start)
     table = read_tool_table(path) if path else {}
-    return build_settings(table, path, root=path.parent if path else start)
+    for override in overrides:
+        table = merge(table, override)
+    root = path.resolve().parent if path else start
+    return build_settings(
+        table, path, root, formatter=nearest_pyproject(path.parent if path else start)
+    )
 
 
 def _overlay(table: dict[str, Any], where: Path, root: Path) -> Overlay:
@@ -130,8 +196,76 @@ def _overlay(table: dict[str, Any], where: Path, root: Path) -> Overlay:
         raise ConfigError(f"{where}: rules-overlay: {error}") from None
 
 
-def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Settings:
+def nearest_pyproject(start: Path) -> Path | None:
+    """The pyproject.toml whose [tool.ruff]/[tool.black] line length the rewrite follows,
+    whether or not it also holds this tool's table."""
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder / "pyproject.toml"
+    return None
+
+
+def _codes(value: Any, where: str, path: Path, catalog: Catalog) -> tuple[str, ...]:
+    return tuple(
+        normalize_code(code, f"{path}: {where}", catalog)
+        for code in _string_list(value, where, path)
+    )
+
+
+def normalize_code(code: str, where: str, catalog: Catalog) -> str:
+    """A rule code or prefix in upper case (codes are case-insensitive, as in `explain`);
+    one that names no rule is an error with the nearest codes offered, since an unknown
+    code would otherwise select nothing and switch the linter off."""
+    upper = code.strip().upper()
+    if upper and any(known.startswith(upper) for known in catalog.rules):
+        return upper
+    candidates = sorted({*catalog.rules, *(known[:4] for known in catalog.rules)})
+    close = difflib.get_close_matches(upper, candidates, n=3, cutoff=0.5)
+    shown = repr(code) if re.fullmatch(r"[A-Za-z0-9]{0,8}", code.strip()) else "given"
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise ConfigError(
+        f"{where}: unknown rule code or prefix {shown}{hint} (`mistral-migrate rules` lists them)"
+    )
+
+
+def _positive_int(table: dict[str, Any], key: str, default: int, where: Path) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: {key} must be a positive integer, got {value!r}")
+    return value
+
+
+def _env_name(value: Any, key: str, where: Path) -> str:
+    name = _expect(value, str, key, where)
+    if not ENV_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{where}: {key} must be an environment variable name "
+            f"(letters, digits and _, not starting with a digit), got {name!r}"
+        )
+    return name
+
+
+def _checked_models(value: Any, where: Path) -> dict[str, Any]:
+    """`[tool.mistral-migrate.models]`: each entry an id or a table of known keys."""
+    overrides = _expect(value, dict, "models", where)
+    for openai_id, entry in overrides.items():
+        _expect(entry, (str, dict), f"models.{openai_id!r}", where)
+        if isinstance(entry, dict):
+            for key in entry:
+                if key not in ("mistral", "env", "review", "note"):
+                    raise ConfigError(
+                        f"{where}: unknown key tool.{TABLE}.models.{openai_id!r}.{key}"
+                    )
+            if "env" in entry:
+                _env_name(entry["env"], f"models.{openai_id!r}.env", where)
+    return overrides
+
+
+def build_settings(
+    table: dict[str, Any], path: Path | None, root: Path, formatter: Path | None = None
+) -> Settings:
     where = path or Path("<config>")
+    formatter = formatter or path
     catalog = load_catalog()
     known = {
         "preset",
@@ -166,23 +300,15 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
             raise ConfigError(
                 f"{where}: unknown key tool.{TABLE}.env.{key} (known: api-key, base-url)"
             )
-    api_key_env = _expect(env.get("api-key", presets[preset]["api_key"]), str, "env.api-key", where)
-    base_url_env = _expect(
-        env.get("base-url", presets[preset]["base_url"]), str, "env.base-url", where
+    api_key_env = _env_name(env.get("api-key", presets[preset]["api_key"]), "env.api-key", where)
+    base_url_env = _env_name(
+        env.get("base-url", presets[preset]["base_url"]), "env.base-url", where
     )
 
-    overrides = _expect(table.get("models", {}), dict, "models", where)
-    for openai_id, value in overrides.items():
-        _expect(value, (str, dict), f"models.{openai_id!r}", where)
-        if isinstance(value, dict):
-            for key in value:
-                if key not in ("mistral", "env", "review", "note"):
-                    raise ConfigError(
-                        f"{where}: unknown key tool.{TABLE}.models.{openai_id!r}.{key}"
-                    )
+    overrides = _checked_models(table.get("models", {}), where)
     model_env = _expect(table.get("model-env", {}), dict, "model-env", where)
     for mistral_id, name in model_env.items():
-        _expect(name, str, f"model-env.{mistral_id!r}", where)
+        _env_name(name, f"model-env.{mistral_id!r}", where)
 
     per_file = _expect(table.get("per-file-ignores", {}), dict, "per-file-ignores", where)
     fail_on = _expect(table.get("fail-on", "warning"), str, "fail-on", where)
@@ -190,7 +316,7 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         raise ConfigError(
             f"{where}: fail-on must be one of {', '.join(SEVERITIES)}, got {fail_on!r}"
         )
-    max_size = _expect(table.get("max-file-size", 2_000_000), int, "max-file-size", where)
+    max_size = _positive_int(table, "max-file-size", 2_000_000, where)
     secret_patterns = _string_list(table.get("secret-patterns", []), "secret-patterns", where)
     for pattern in secret_patterns:
         try:
@@ -222,24 +348,21 @@ def build_settings(table: dict[str, Any], path: Path | None, root: Path) -> Sett
         config_path=path,
         exclude=_string_list(table.get("exclude", []), "exclude", where),
         per_file_ignores={
-            pattern: _string_list(codes, f"per-file-ignores.{pattern!r}", where)
+            pattern: _codes(codes, f"per-file-ignores.{pattern!r}", where, catalog)
             for pattern, codes in per_file.items()
         },
-        select=_string_list(table.get("select", []), "select", where),
-        ignore=_string_list(table.get("ignore", []), "ignore", where),
+        select=_codes(table.get("select", []), "select", where, catalog),
+        ignore=_codes(table.get("ignore", []), "ignore", where, catalog),
         fail_on=fail_on,
         max_file_size=max_size,
-        line_length=_expect(
-            table.get("line-length", (formatter_line_length(path) if path else None) or 88),
-            int,
+        line_length=_positive_int(
+            table,
             "line-length",
+            (formatter_line_length(formatter) if formatter else None) or 88,
             where,
         ),
-        js_line_length=_expect(
-            table.get("line-length", print_width(root) or DEFAULT_WIDTH),
-            int,
-            "line-length",
-            where,
+        js_line_length=_positive_int(
+            table, "line-length", print_width(root) or DEFAULT_WIDTH, where
         ),
         secret_patterns=secret_patterns,
         rewrite_models=_rewrite_models(table, where),

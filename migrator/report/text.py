@@ -10,12 +10,15 @@ from rich.table import Table
 from rich.text import Text
 
 from migrator.catalog import Catalog
+from migrator.configfiles.kinds import config_kind
+from migrator.discovery import JS_SUFFIXES, NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
 from migrator.display import printable, window
 from migrator.findings import Finding
 from migrator.pipeline import FileResult, decode_python
 from migrator.secrets import redact
 from migrator.settings import Settings
 
+CODE_SUFFIXES = (*PYTHON_SUFFIXES, *NOTEBOOK_SUFFIXES, *JS_SUFFIXES)
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -91,12 +94,16 @@ def summary_table(findings: Sequence[Finding], title: str, catalog: Catalog | No
     return table
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def closing_line(findings: Sequence[Finding]) -> str:
     fixable = sum(f.fixable for f in findings)
     review = len(findings) - fixable
     files = len({f.path for f in findings})
     return (
-        f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+        f"{_count(len(findings), 'finding')} in {_count(files, 'file')}: "
         f"{fixable} fixed by `mistral-migrate fix`, {review} to review by hand "
         "(`mistral-migrate explain CODE` says why)."
     )
@@ -108,21 +115,34 @@ def print_fix_summary(
     written: Sequence[str],
     review: Sequence[Finding],
 ) -> None:
+    """Plain lines (they read the same at 80 columns, in a log and in a pull request):
+    the files written by name, rewrites by kind, what is left, and the environment
+    variables the rewritten code reads. Names a config file now sets are listed apart:
+    a variable set in `.env` is not one the code reads."""
     rewrites: Counter[str] = Counter()
-    env_vars: set[str] = set()
+    code_vars: set[str] = set()
+    config_vars: set[str] = set()
     for result in results:
         if result.display in written:
             rewrites.update(result.rewrites)
-            env_vars |= result.env_vars
-    table = Table(title="mistral-migrate fix", title_justify="left", show_header=False)
-    table.add_column("what")
-    table.add_column("", justify="left")
-    table.add_row("files changed", str(len(written)))
-    for kind, count in sorted(rewrites.items()):
-        table.add_row(f"  rewritten {kind}", str(count))
-    table.add_row("left for review", str(len(review)))
-    table.add_row("env vars the code now reads", ", ".join(sorted(env_vars)) or "-")
-    console.print(table)
+            if config_kind(result.path) is None or result.path.suffix in CODE_SUFFIXES:
+                code_vars |= result.env_vars
+            else:
+                config_vars |= result.env_vars
+    count = len(written)
+    console.print(
+        Text(f"mistral-migrate fix: {count} file{'s' if count != 1 else ''} changed", style="bold")
+    )
+    for name in written:
+        console.print(Text(f"  {printable(name)}"))
+    if rewrites:
+        shown = ", ".join(f"{kind} {number}" for kind, number in sorted(rewrites.items()))
+        console.print(Text(f"rewritten: {shown}"))
+    console.print(Text(f"left for review: {len(review)}"))
+    if written:
+        console.print(Text(f"env vars the code now reads: {', '.join(sorted(code_vars)) or '-'}"))
+    if config_vars:
+        console.print(Text(f"env vars renamed in config files: {', '.join(sorted(config_vars))}"))
 
 
 def print_models(console: Console, settings: Settings) -> None:
