@@ -78,7 +78,9 @@ def js_grammar(path: Path) -> str | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="mistral-migrate")
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for internal errors.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show tracebacks and the config each path uses."
+)
 def main(verbose: bool) -> None:
     """Move code that uses the OpenAI API to Mistral's OpenAI-compatible endpoint.
 
@@ -90,11 +92,15 @@ def main(verbose: bool) -> None:
 
     \b
     Typical use:
-      mistral-migrate diff .        # review the migration as a patch
-      mistral-migrate fix .         # apply it, then read what is left for review
-      mistral-migrate check .       # lint (pre-commit, CI)
-      mistral-migrate probe --dry-run .   # the requests the migrated code sends;
-                                          # without --dry-run, test them on the endpoint
+      mistral-migrate diff .                  # review the migration
+      mistral-migrate diff -o m.patch .       # or write it as a patch for git apply
+      mistral-migrate fix .                   # apply it; read what is left for review
+      mistral-migrate check .                 # lint (pre-commit, CI)
+      mistral-migrate probe --dry-run .       # the requests the migrated code sends;
+                                              # without --dry-run, test them on the endpoint
+
+    Each path uses the nearest config above it (.mistral-migrate.toml,
+    mistral-migrate.toml, or pyproject.toml with [tool.mistral-migrate]).
     """
 
 
@@ -278,7 +284,8 @@ def still_true(
     findings: Sequence[Finding], before: bytes, after: bytes, catalog: Any
 ) -> list[Finding]:
     """The first pass's findings that stay true once the site is rewritten (a committed
-    key is still in the history), moved to the line their statement now starts on."""
+    key is still in the history), moved to the line their statement now starts on and
+    no longer marked fixable (the rewrite is done; revoking the key is not)."""
     kept = [f for f in findings if f.code in catalog.rules and catalog.rules[f.code].kept_after_fix]
     if not kept:
         return []
@@ -287,8 +294,10 @@ def still_true(
     for finding in kept:
         if finding.cell is None and finding.line - 1 in mapping:
             line = mapping[finding.line - 1] + 1
-            finding = replace(finding, line=line, end_line=line + finding.end_line - finding.line)
-        moved.append(finding)
+            # the statement's first line; the key's own column is gone with the rewrite
+            finding = replace(finding, line=line, column=1, end_line=line, end_column=1)
+        # done by `fix`; what is left (revoking the key) is for a person
+        moved.append(replace(finding, fixable=False))
     return moved
 
 

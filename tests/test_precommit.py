@@ -149,3 +149,61 @@ def test_hook_file_pattern_covers_every_source_kind_the_tool_reads() -> None:
         pattern = re.compile(hook["files"])
         for name in names:
             assert bool(pattern.search(name)) == is_candidate(Path(name)), (hook["id"], name)
+
+
+def test_hooks_run_in_one_process_and_honour_the_config_exclude(
+    hook_repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """require_serial: 16 files give one report and one summary (pre-commit would split
+    them over processes); --force-exclude: a named file under `exclude` is not read."""
+    project = make_repo(tmp_path / "many")
+    for number in range(16):
+        (project / f"m{number:02}.py").write_text(CLIENT)
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.py").write_text(CLIENT)
+    (project / "pyproject.toml").write_text('[tool.mistral-migrate]\nexclude = ["legacy/"]\n')
+    commit_all(project)
+
+    outcome = try_repo(hook_repo, project, "mistral-migrate-check", env)
+    assert outcome.returncode == 1, outcome.stdout + outcome.stderr
+    assert outcome.stdout.count(" findings in 16 files") == 1, outcome.stdout
+    assert "legacy/old.py" not in outcome.stdout
+    assert "m15.py" in outcome.stdout
+
+    fixing = try_repo(hook_repo, project, "mistral-migrate-fix", env)
+    assert fixing.stdout.count("mistral-migrate fix: 16 files changed") == 1, fixing.stdout
+    assert KEY in (project / "legacy" / "old.py").read_text()  # excluded: not rewritten
+    assert "MM102" in fixing.stdout  # the key is still in the history: revoke it
+
+
+def test_readme_local_hook_runs_as_written(
+    hook_repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The README's `.pre-commit-config.yaml`, with its pinned requirement pointed at this
+    checkout (the only change), run by `pre-commit run`."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## pre-commit\n") :]
+    block = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", section, re.S)
+    assert block is not None
+    config = block.group(1).replace("mistral-migrator==0.1.0", str(hook_repo))
+    assert config != block.group(1)
+    project = make_repo(tmp_path / "local")
+    (project / "app.py").write_text(CLIENT)
+    (project / "vendor").mkdir()
+    (project / "vendor" / "lib.py").write_text(CLIENT)
+    (project / "pyproject.toml").write_text('[tool.mistral-migrate]\nexclude = ["vendor/"]\n')
+    (project / ".pre-commit-config.yaml").write_text(config)
+    commit_all(project)
+    outcome = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert outcome.returncode == 1, outcome.stdout + outcome.stderr
+    assert "app.py" in outcome.stdout and "MM102" in outcome.stdout
+    assert "vendor/lib.py" not in outcome.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -136,13 +137,26 @@ def print_fix_summary(
     for name in written:
         console.print(Text(f"  {printable(name)}"))
     if rewrites:
-        shown = ", ".join(f"{kind} {number}" for kind, number in sorted(rewrites.items()))
-        console.print(Text(f"rewritten: {shown}"))
+        shown = [f"{kind} {number}" for kind, number in sorted(rewrites.items())]
+        _listed(console, "rewritten", shown)
     console.print(Text(f"left for review: {len(review)}"))
     if written:
-        console.print(Text(f"env vars the code now reads: {', '.join(sorted(code_vars)) or '-'}"))
+        _listed(console, "env vars the code now reads", sorted(code_vars) or ["-"])
     if config_vars:
-        console.print(Text(f"env vars renamed in config files: {', '.join(sorted(config_vars))}"))
+        _listed(console, "env vars renamed in config files", sorted(config_vars))
+
+
+def _listed(console: Console, label: str, items: Sequence[str]) -> None:
+    """`label: a, b, c`, wrapped to the console's width with the items indented."""
+    lines = textwrap.wrap(
+        f"{label}: {', '.join(items)}",
+        width=max(console.width, 40),
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    for line in lines:
+        console.print(Text(line))
 
 
 def print_models(console: Console, settings: Settings) -> None:
