@@ -231,7 +231,11 @@ class RunOptions:
 
     @property
     def from_stdin(self) -> bool:
-        return [str(path) for path in self.paths] == ["-"]
+        """`-` as the only path, or --stdin-filename with no path (as ruff reads it)."""
+        names = [str(path) for path in self.paths]
+        if "-" in names and len(names) > 1:
+            raise ConfigError("`-` (standard input) must be the only path")
+        return names == ["-"] or (not names and self.stdin_filename is not None)
 
 
 def config_sources(values: Sequence[str]) -> tuple[Path | None, list[dict[str, Any]]]:
