@@ -21,6 +21,7 @@ import click
 from migrator.discovery import display_path
 from migrator.pipeline import FileResult, process_file
 from migrator.projects import (
+    NestedConfigs,
     display_root,
     force_excluded,
     parse_shard,
@@ -288,12 +289,21 @@ def results(options: RunOptions) -> Iterator[tuple[Settings, FileResult]]:
         settings, group = groups[0]
         yield settings, stdin_result(group[0], settings, options.force_exclude)
         return
+    config, overrides = config_sources(options.config)
+    nested = NestedConfigs(overrides, lambda found: with_cli_codes(found, options))
     for settings, group in groups:
         files = select_files(group, settings, options.force_exclude, shard)
-        if not files:
-            continue
-        for result in run(files, settings, options.jobs, not options.no_cache):
-            yield settings, result
+        # one --config FILE is for every path; else each file takes its nearest config
+        parts = [(settings, files)] if config is not None else nested.split(files, settings)
+        for part_settings, part in parts:
+            if (options.verbose or verbose()) and part_settings is not settings:
+                click.echo(
+                    f"mistral-migrate: config {part_settings.config_path} for "
+                    f"{len(part)} file(s) below it",
+                    err=True,
+                )
+            for result in run(part, part_settings, options.jobs, not options.no_cache):
+                yield part_settings, result
 
 
 def stdin_result(name: Path, settings: Settings, force_exclude: bool) -> FileResult:

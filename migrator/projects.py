@@ -111,3 +111,40 @@ def select_files(
         for path in discover(kept, settings.exclude, settings.root)
         if in_shard(display_path(path, root), shard)
     ]
+
+
+class NestedConfigs:
+    """Configs below the one a walk started under, as in ruff: a file uses the nearest
+    config above it, so `check .` at a monorepo's root honours `services/a`'s own
+    `[tool.mistral-migrate]` (its codes, its excludes) for the files under it."""
+
+    def __init__(self, overrides: Sequence[dict[str, Any]], adjust: Any) -> None:
+        self.overrides = overrides
+        self.adjust = adjust  # the command line's --select/--ignore, applied to each
+        self.nearest: dict[Path, Path | None] = {}
+        self.loaded: dict[Path, Settings] = {}
+
+    def config_of(self, folder: Path) -> Path | None:
+        if folder not in self.nearest:
+            self.nearest[folder] = find_config(folder)
+        return self.nearest[folder]
+
+    def split(self, files: Sequence[Path], settings: Settings) -> list[tuple[Settings, list[Path]]]:
+        """`files` (folders walked) grouped by their nearest config; a walked file that
+        its own config excludes is left out. `settings` keeps the files of its own."""
+        named = {path for path in files if not path.is_dir()}
+        groups: dict[Path | None, tuple[Settings, list[Path]]] = {
+            settings.config_path: (settings, [])
+        }
+        for path in discover(files, settings.exclude, settings.root):
+            config = self.config_of(Path(os.path.abspath(path)).parent)
+            if config is None or config == settings.config_path:
+                groups[settings.config_path][1].append(path)
+                continue
+            if config not in self.loaded:
+                self.loaded[config] = self.adjust(load_settings(config, overrides=self.overrides))
+            nested = self.loaded[config]
+            if path not in named and force_excluded(path, nested):
+                continue
+            groups.setdefault(config, (nested, []))[1].append(path)
+        return [(group_settings, paths) for group_settings, paths in groups.values() if paths]

@@ -233,6 +233,30 @@ def test_config_and_paths_follow_the_path_not_the_working_directory(tmp_path: Pa
     assert uris == {"app.py"}
 
 
+@pytest.mark.skipif(GIT is None, reason="needs git")
+def test_a_nested_config_governs_the_files_below_it(tmp_path: Path) -> None:
+    """`check .` at a monorepo's root: `services/a` has its own config (codes, excludes);
+    paths stay relative to the repository root."""
+    repo = tmp_path / "mono"
+    (repo / "services" / "a" / "gen").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "pyproject.toml").write_text("[tool.mistral-migrate]\n")
+    (repo / "top.py").write_text(CLIENT)
+    (repo / "services" / "a" / "x.py").write_text(CLIENT)
+    (repo / "services" / "a" / "gen" / "y.py").write_text(CLIENT)
+    (repo / "services" / "a" / "mistral-migrate.toml").write_text(
+        'ignore = ["MM2"]\nexclude = ["gen/"]\n'
+    )
+    for cwd, target in ((repo, "."), (tmp_path, "mono")):
+        records = json.loads(invoke(["check", "--output-format", "json", target], cwd).stdout)
+        by_path: dict[str, set[str]] = {}
+        for record in records:
+            by_path.setdefault(record["path"], set()).add(record["code"])
+        assert set(by_path) == {"top.py", "services/a/x.py"}
+        assert "MM201" in by_path["top.py"]
+        assert not any(code.startswith("MM2") for code in by_path["services/a/x.py"])
+
+
 @pytest.mark.parametrize("name", ["mistral-migrate.toml", ".mistral-migrate.toml"])
 def test_standalone_config_file(app: Path, name: str) -> None:
     (app / name).write_text('ignore = ["MM2"]\n')
@@ -365,6 +389,10 @@ def test_piped_tables_fit_80_columns(app: Path) -> None:
     fixed = cli(["fix", "."], app).stdout.decode()
     summary = fixed[fixed.index("mistral-migrate fix:") :].splitlines()
     assert max(len(line) for line in summary) <= 80
+    for command in ("models", "rules"):
+        printed = cli([command], app).stdout.decode()
+        assert max(len(line) for line in printed.splitlines()) <= 80, command
+    assert "gpt-4o -> mistral-large-latest" in cli(["models"], app).stdout.decode()
 
 
 # 9. config values ------------------------------------------------------------------------

@@ -159,7 +159,14 @@ def _listed(console: Console, label: str, items: Sequence[str]) -> None:
         console.print(Text(line))
 
 
+# below this width the model map is a list of blocks: five columns of ids do not fit
+WIDE_TABLE = 140
+
+
 def print_models(console: Console, settings: Settings) -> None:
+    if console.width < WIDE_TABLE:
+        print_model_list(console, settings)
+        return
     table = Table(title="Effective model map", title_justify="left")
     # ids and variable names are copied from here: never broken across lines
     for column in ("OpenAI id", "Mistral id", "env var", "context"):
@@ -176,6 +183,28 @@ def print_models(console: Console, settings: Settings) -> None:
             entry.review,
         )
     console.print(table)
+
+
+def print_model_list(console: Console, settings: Settings) -> None:
+    """The model map for a narrow terminal or a pipe: a block per model, ids whole."""
+    console.print(Text("Effective model map", style="bold"))
+    for entry in sorted(settings.models.entries.values(), key=lambda e: e.openai_id):
+        before = f"{entry.context_window:,}" if entry.context_window else "?"
+        after = f"{entry.mistral_context_window:,}" if entry.mistral_context_window else "?"
+        console.print()
+        head = Text(f"{entry.openai_id} -> ", style="bold")
+        head.append(entry.mistral or "(none)", style="" if entry.mistral else "red")
+        console.print(head)
+        context = f"{before} -> {after}" if entry.mistral else before
+        console.print(Text(f"  env var: {entry.env or '-'}; context: {context}"))
+        if entry.review:
+            for line in textwrap.wrap(
+                f"review: {entry.review}",
+                width=max(console.width - 2, 38),
+                initial_indent="  ",
+                subsequent_indent="    ",
+            ):
+                console.print(Text(line))
 
 
 def print_rules(console: Console, catalog: Catalog) -> None:
