@@ -174,7 +174,8 @@ def write_patch(target: Path, patch: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
     help="Also write the exact patch to FILE for `git apply FILE`: keys whole (the "
-    "patched files hold them already), notebooks as hunks of their .ipynb JSON.",
+    "patched files hold them already), notebooks as hunks of their .ipynb JSON. "
+    "`-o -` prints only that patch on stdout.",
 )
 @click.option(
     "--show-secrets",
@@ -213,17 +214,19 @@ def diff(
         report_tool_problems(result)
         if result.changed:
             changed.append(result)
+    # stdout shows the diff for reading, unless `-q -o FILE`, or `-o -` (then the patch)
+    printed = (not options.quiet or output is None) and str(output) != "-"
     masked = 0
     for result in changed:
         text = diff_text(result, True, notebook_json)
         shown = text if show_secrets else redact(text, result.secrets)
         masked += shown != text
-        if not options.quiet or output is None:
+        if printed:
             print_diff(shown, console)
     sys.stdout.flush()
     if output is not None:
         write_patch(output, "".join(diff_text(result, True, True) for result in changed))
-    if masked and not (options.quiet and output is not None):
+    if masked and printed:
         click.echo(
             f"mistral-migrate: API keys are masked in the diff of {masked} file(s) on stdout, "
             "so those hunks do not apply as printed; `diff -o FILE` writes a patch that does",

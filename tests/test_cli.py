@@ -138,6 +138,8 @@ def test_readme_patch_workflow_applies_with_git(tmp_path: Path) -> None:
     assert KEY.encode() in patch and b"(cell " not in patch
     assert b'"a/tab\\there.py"' in patch and b'"a/new\\nline.py"' in patch
     assert (repo / "migration.patch").stat().st_mode & 0o077 == 0  # it holds the keys
+    to_stdout = cli(["diff", "-o", "-", "."], repo)
+    assert to_stdout.stdout == patch and to_stdout.stderr == b""
     applied = shell(lines.splitlines()[1], repo)
     assert applied.returncode == 0, applied.stderr
     (repo / "migration.patch").unlink()
