@@ -37,7 +37,7 @@ from migrator.cliopts import (
     verbose_traceback,
 )
 from migrator.diffing import unified_diff
-from migrator.discovery import JS_SUFFIXES, repo_root
+from migrator.discovery import JS_SUFFIXES, PYTHON_SUFFIXES, repo_root
 from migrator.display import printable_lines
 from migrator.findings import Finding, severity_rank
 from migrator.init_project import ENV_EXAMPLE, init_project
@@ -319,7 +319,9 @@ def fix_one(result: FileResult, settings: Settings, annotate: bool, written: lis
         if result.original != before
         else []
     )
-    if annotate and (result.anchors or TAG.encode() in result.original):
+    # Python and JS/TS only: notebooks and config files never get TODO comments
+    annotatable = result.path.suffix in (*PYTHON_SUFFIXES, *JS_SUFFIXES)
+    if annotate and annotatable and (result.anchors or TAG.encode() in result.original):
         grammar = js_grammar(result.path)
         current = drop_stale(result.original, result.findings, result.anchors, grammar)
         result.new = annotate_review(
