@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,17 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def _has_table(path: Path) -> bool:
     try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        return _has_table_at(str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return True  # reported when read, not skipped silently
+
+
+@lru_cache(maxsize=1024)
+def _has_table_at(path: str, mtime_ns: int) -> bool:
+    """Parsed once per file version: pre-commit passes files from many folders that all
+    look up to the same pyproject.toml."""
+    try:
+        document = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
     except (TOMLKitError, UnicodeDecodeError, OSError):
         return True  # a broken pyproject is reported when read, not skipped silently
     return TABLE in document.get("tool", {})
