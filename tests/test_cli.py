@@ -99,7 +99,10 @@ def test_unknown_code_in_the_config_is_a_usage_error(app: Path, table: str) -> N
 
 def test_diff_takes_select_and_ignore(app: Path) -> None:
     everything = invoke(["diff", "."], app).stdout
-    models_only = invoke(["diff", "--select", "MM2", "."], app).stdout
+    # a bare constant is not shown to reach a client: `rewrite-models = "all"` changes it
+    models_only = invoke(
+        ["diff", "--config", "rewrite-models=all", "--select", "MM2", "."], app
+    ).stdout
     assert 'os.environ["MISTRAL_API_KEY"]' in everything
     assert "MISTRAL_API_KEY" not in models_only and "mistral-large-latest" in models_only
     assert invoke(["diff", "--select", "nope", "."], app).exit_code == 2
@@ -242,12 +245,12 @@ def test_a_nested_config_governs_the_files_below_it(tmp_path: Path) -> None:
     repo = tmp_path / "mono"
     (repo / "services" / "a" / "gen").mkdir(parents=True)
     git(repo, "init", "-q")
-    (repo / "pyproject.toml").write_text("[tool.mistral-migrate]\n")
+    (repo / "pyproject.toml").write_text('[tool.mistral-migrate]\nrewrite-models = "all"\n')
     (repo / "top.py").write_text(CLIENT)
     (repo / "services" / "a" / "x.py").write_text(CLIENT)
     (repo / "services" / "a" / "gen" / "y.py").write_text(CLIENT)
     (repo / "services" / "a" / "mistral-migrate.toml").write_text(
-        'ignore = ["MM2"]\nexclude = ["gen/"]\n'
+        'ignore = ["MM2"]\nexclude = ["gen/"]\nrewrite-models = "all"\n'
     )
     for cwd, target in ((repo, "."), (tmp_path, "mono")):
         records = json.loads(invoke(["check", "--output-format", "json", target], cwd).stdout)
