@@ -38,7 +38,7 @@ from migrator.cliopts import (
 )
 from migrator.diffing import unified_diff
 from migrator.discovery import JS_SUFFIXES, PYTHON_SUFFIXES, repo_root
-from migrator.display import printable_lines
+from migrator.display import printable, printable_lines
 from migrator.findings import Finding, severity_rank
 from migrator.init_project import ENV_EXAMPLE, init_project
 from migrator.pipeline import FileResult, process_file
@@ -131,8 +131,9 @@ def diff_text(result: FileResult, show_secrets: bool, notebook_json: bool = Fals
 
 
 def print_diff(text: str, console: Console) -> None:
-    """A diff on stdout: bytes as they are when plain, coloured lines on a terminal."""
-    if console.no_color:
+    """A diff on stdout: bytes as they are when piped, coloured lines on a terminal (where
+    control characters from the files are shown escaped, with or without colour)."""
+    if console.no_color and not sys.stdout.isatty():
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8", errors="surrogateescape"))
         return
@@ -240,8 +241,8 @@ def report_tool_problems(result: FileResult) -> None:
     for finding in result.findings:
         if finding.code.startswith("MM9"):
             click.echo(
-                f"mistral-migrate: {finding.path}:{finding.location}: "
-                f"{finding.code} {finding.message}",
+                f"mistral-migrate: {printable(finding.path)}:{finding.location}: "
+                f"{finding.code} {redact(finding.message, result.secrets)}",
                 err=True,
             )
     verbose_traceback(result)
@@ -492,7 +493,10 @@ def check(
     files = [result for _settings, result in done]
     for result in files:
         verbose_traceback(result)
-    findings: list[Finding] = [f for r in files for f in r.findings]
+    # masked before encoding: a key inside JSON's `\"` escapes would slip past the masking
+    findings: list[Finding] = [
+        replace(f, message=redact(f.message, r.secrets)) for r in files for f in r.findings
+    ]
     secrets = {s for r in files for s in r.secrets}
     catalog = done[0][0].catalog if done else load_catalog()
     if statistics:

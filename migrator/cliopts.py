@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from migrator.discovery import display_path
+from migrator.display import printable, printable_lines
 from migrator.pipeline import FileResult, process_file
 from migrator.projects import (
     NestedConfigs,
@@ -41,7 +42,8 @@ BROKEN_PIPE = 141
 
 
 def fail(message: str) -> None:
-    click.echo(f"mistral-migrate: error: {message}", err=True)
+    # a message may quote config or file content: masked, one line, no control character
+    click.echo(f"mistral-migrate: error: {printable(redact(message))}", err=True)
     sys.exit(2)
 
 
@@ -81,7 +83,7 @@ def guarded(command: F) -> F:
             raise
         except Exception as error:  # the promise: no traceback without --verbose
             if verbose():
-                traceback.print_exc()
+                click.echo(printable_lines(redact(traceback.format_exc())), err=True, nl=False)
             fail(f"internal error: {type(error).__name__}: {error}")
 
     return wrapper  # type: ignore[return-value]
@@ -324,4 +326,4 @@ def stdin_result(name: Path, settings: Settings, force_exclude: bool) -> FileRes
 
 def verbose_traceback(result: FileResult) -> None:
     if result.error and verbose():
-        click.echo(redact(result.error, result.secrets), err=True)
+        click.echo(printable_lines(redact(result.error, result.secrets)), err=True)

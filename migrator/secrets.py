@@ -115,11 +115,12 @@ def _masking() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pa
     shapes = re.compile(_alternation((*key_shapes(), *connection.mask_only_patterns)))
     names = "|".join(connection.credential_names)  # regexes (rules/connection.toml)
     # a name ending in a credential word (or the bare name `key`), an optional closing
-    # quote and bracket, a separator (`=`, `:`, `=>`, or the comma of `setdefault("K", v)`),
+    # quote and bracket, a separator (`=`, `:`, `=>`, the comma of `setdefault("K", v)`, or
+    # a fallback: `cfg.key || v`, `?? v`, `or v`),
     # an optional string prefix and opening quote, then the value (one token)
     by_name = re.compile(
-        rf"(?i)(?:(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*(?:{names})|(?<![A-Za-z0-9_.\-])key)"
-        r"(?![a-z0-9])[\"']?\]?\s*(?:=>|:=|=|:|,)\s*"
+        rf"(?i)(?:(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*(?:{names})|(?<![A-Za-z0-9_\-])key)"
+        r"(?![a-z0-9])[\"']?\]?\s*(?:=>|:=|=|:|,|\|\||\?\?|\bor\b)\s*"
         r"(?:[rRbBuUfF]{0,2}[\"'`])?(?P<value>[A-Za-z0-9_\-.+/=~]{8,})"
     )
     schemes = "|".join(re.escape(s) for s in connection.auth_schemes)

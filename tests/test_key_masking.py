@@ -137,3 +137,18 @@ def test_placeholders_are_not_committed_keys(value: str) -> None:
 )
 def test_key_shaped_values_are_committed_keys(value: str) -> None:
     assert is_real_key(value)
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "github", "concise"])
+def test_a_key_quoted_inside_a_message_is_masked_before_encoding(
+    scratch: Path, output_format: str
+) -> None:
+    """JSON escapes the quotes around a key a message quotes (`\\"K\\"`), which slipped past
+    masking done on the encoded text (found by review)."""
+    (scratch / "client.ts").write_text(
+        'import OpenAI from "openai";\n'
+        f'export const c = new OpenAI({{ apiKey: cfg.key || "{NO_SHAPE}" }});\n'
+    )
+    out = invoke(["check", "--output-format", output_format, "--fail-on", "info", "."], scratch)
+    assert out.stdout.strip()
+    assert not leaked(out.stdout + out.stderr, NO_SHAPE)

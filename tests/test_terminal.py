@@ -100,3 +100,18 @@ def test_text_format_shows_a_window_of_a_long_line(scratch: Path) -> None:
     out = invoke(["check", "--format", "text", "."], scratch).stdout
     assert "gpt-4o" in out
     assert max(len(line) for line in out.splitlines()) < 400
+
+
+def test_a_hostile_file_name_starts_no_line_on_stderr(scratch: Path) -> None:
+    """A skipped file (MM901) is named on stderr by `diff`, which CI logs read too."""
+    name = "bad\n::error file=app.py,line=1::INJECTED\x1b]52;c;SU5K\x07.py"
+    try:
+        (scratch / name).write_text("from openai import OpenAI\nx = (\n")
+    except OSError:
+        pytest.skip("the file system refuses such a name")
+    (scratch / "app.py").write_text(APP)
+    out = invoke(["diff", "."], scratch)
+    lines = (out.stdout + out.stderr).splitlines()
+    assert any("MM901" in line for line in lines)
+    assert not any(line.startswith("::error") for line in lines)
+    assert "\x1b]52" not in out.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from migrator.display import printable
 from migrator.findings import Finding
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -18,7 +19,8 @@ def escape_data(text: str) -> str:
 
 
 def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    # a file name may hold escape sequences: GitHub's log viewer renders them
+    return escape_data(printable(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding) -> str:
