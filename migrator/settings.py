@@ -27,6 +27,7 @@ from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
 from migrator.modelmap import ModelMap
 from migrator.prettier import DEFAULT_WIDTH, print_width
 from migrator.rules_overlay import Overlay, OverlayError, freeze, read_overlay
+from migrator.secrets import is_real_key
 
 TABLE = "mistral-migrate"
 
@@ -252,6 +253,11 @@ def _env_name(value: Any, key: str, where: Path) -> str:
         raise ConfigError(
             f"{where}: {key} must be an environment variable name "
             f"(letters, digits and _, not starting with a digit), got {name!r}"
+        )
+    if is_real_key(name):  # `api-key = "<the key>"`: an easy misreading of the setting
+        raise ConfigError(
+            f"{where}: {key} names the variable that holds the key, but its value looks "
+            "like an API key itself; give a variable name such as MISTRAL_API_KEY"
         )
     return name
 

@@ -152,3 +152,14 @@ def test_a_key_quoted_inside_a_message_is_masked_before_encoding(
     out = invoke(["check", "--output-format", output_format, "--fail-on", "info", "."], scratch)
     assert out.stdout.strip()
     assert not leaked(out.stdout + out.stderr, NO_SHAPE)
+
+
+def test_a_key_given_as_a_variable_name_is_a_config_error(scratch: Path) -> None:
+    (scratch / "pyproject.toml").write_text(
+        f'[tool.mistral-migrate.env]\napi-key = "{MISTRAL_SHAPED}"\n'
+    )
+    (scratch / "app.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    out = invoke(["fix", "."], scratch)
+    assert out.exit_code == 2 and "looks like an API key" in out.stderr
+    assert not leaked(out.stdout + out.stderr, MISTRAL_SHAPED)
+    assert MISTRAL_SHAPED not in (scratch / "app.py").read_text()
