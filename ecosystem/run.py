@@ -184,10 +184,18 @@ def cli_command(explicit: str | None) -> list[str]:
     return [sys.executable, "-m", "migrator"]
 
 
+TIMEOUT = 900  # seconds per CLI call; --timeout
+
+
 def run_cli(cli: list[str], args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*cli, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=1800
-    )
+    """One CLI call; a hang (seen once: a parallel worker died and fix waited forever) comes
+    back as exit 124 with the reason in stderr instead of stopping the whole run."""
+    try:
+        return subprocess.run(
+            [*cli, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(args, 124, "", f"timed out after {TIMEOUT} s")
 
 
 HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -330,9 +338,12 @@ def still_valid(work: Path, before_files: dict[str, bytes], scratch: Path) -> li
     ]
 
 
-def check_project(project: Project, folder: Path, cli: list[str], use_tsc: bool) -> Result:
+def check_project(
+    project: Project, folder: Path, cli: list[str], use_tsc: bool, jobs: int | None = None
+) -> Result:
     """Run check, diff and fix (twice) on a copy of folder."""
     result = Result(project, "ok")
+    opts = ["--no-cache", *(["-j", str(jobs)] if jobs else [])]
     with tempfile.TemporaryDirectory(prefix="mm-eco-") as tmp:
         work = Path(tmp) / project.slug
         shutil.copytree(folder, work, symlinks=True)
@@ -341,7 +352,7 @@ def check_project(project: Project, folder: Path, cli: list[str], use_tsc: bool)
         }
         tsc_before = tsc_errors(work) if use_tsc else None
 
-        proc = run_cli(cli, ["check", "--format", "json", "--no-cache", "."], work)
+        proc = run_cli(cli, ["check", "--format", "json", *opts, "."], work)
         try:
             result.findings = json.loads(proc.stdout or "[]")
         except json.JSONDecodeError:
@@ -349,7 +360,7 @@ def check_project(project: Project, folder: Path, cli: list[str], use_tsc: bool)
         if proc.returncode not in (0, 1):
             result.problems.append(f"check exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
 
-        proc = run_cli(cli, ["diff", "--no-cache", "."], work)
+        proc = run_cli(cli, ["diff", *opts, "."], work)
         if proc.returncode not in (0, 1):
             result.problems.append(f"diff exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
         result.hunks = parse_diff(proc.stdout)
@@ -359,11 +370,11 @@ def check_project(project: Project, folder: Path, cli: list[str], use_tsc: bool)
                     hunk.findings.append(finding)
                     break
 
-        proc = run_cli(cli, ["fix", "--no-cache", "."], work)
+        proc = run_cli(cli, ["fix", *opts, "."], work)
         if proc.returncode not in (0, 1):
             result.problems.append(f"fix exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
         first = snapshot(work)
-        proc = run_cli(cli, ["fix", "--no-cache", "."], work)
+        proc = run_cli(cli, ["fix", *opts, "."], work)
         second = snapshot(work)
         changed_again = sorted(k for k in second if first.get(k) != second[k])
         if changed_again:
@@ -505,6 +516,7 @@ def repo_head() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TIMEOUT
     parser = argparse.ArgumentParser(
         prog="ecosystem/run.py",
         description=__doc__.split("\n\n")[0],
@@ -530,6 +542,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="repo substring (repeat)")
     parser.add_argument("--cli", help="mistral-migrate executable to run")
     parser.add_argument("--tsc", action="store_true", help="also count new tsc --noEmit errors")
+    parser.add_argument("-j", "--jobs", type=int, help="passed to mistral-migrate -j")
+    parser.add_argument(
+        "--timeout", type=int, default=TIMEOUT, help="seconds per CLI call (default %(default)s)"
+    )
     parser.add_argument("--extract-only", action="store_true", help="extract, then stop")
     parser.add_argument(
         "--carry-over", type=Path, help="earlier review: keep verdicts of unchanged hunks"
@@ -544,7 +560,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         projects = [p for p in projects if any(s in p.repo for s in args.only)]
     cli = cli_command(args.cli)
+    TIMEOUT = args.timeout
     head = repo_head()
+    out = args.out or args.corpus / f"review-{head}.md"
+    carried = old_verdicts(args.carry_over)
     results: list[Result] = []
     for project in projects:
         folder = args.corpus / project.slug
@@ -557,11 +576,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.extract_only:
             continue
         print(f"{project.repo}: checking", file=sys.stderr)
-        results.append(check_project(project, folder, cli, args.tsc))
+        results.append(check_project(project, folder, cli, args.tsc, args.jobs))
+        # written after every project, so a long run can be read (and reviewed) as it goes
+        write_review(results, out, carried, head)
     if args.extract_only:
         return 0
-    out = args.out or args.corpus / f"review-{head}.md"
-    write_review(results, out, old_verdicts(args.carry_over), head)
+    write_review(results, out, carried, head)
     hunks = sum(len(r.hunks) for r in results)
     findings = sum(len(r.findings) for r in results)
     problems = sum(len(r.problems) for r in results)
