@@ -120,11 +120,11 @@ def _masking() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pa
     # an optional string prefix and opening quote, then the value (one token)
     by_name = re.compile(
         rf"(?i)(?:(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*(?:{names})|(?<![A-Za-z0-9_\-])key)"
-        r"(?![a-z0-9])[\"']?\]?\s*(?:=>|:=|=|:|,|\|\||\?\?|\bor\b)\s*"
+        r"(?![a-z0-9])[\"']?\]?[ \t]*(?:=>|:=|=|:|,|\|\||\?\?|\bor\b)[ \t]*"
         r"(?:[rRbBuUfF]{0,2}[\"'`])?(?P<value>[A-Za-z0-9_\-.+/=~]{8,})"
     )
     schemes = "|".join(re.escape(s) for s in connection.auth_schemes)
-    by_scheme = re.compile(rf"(?i)\b(?:{schemes})\s+(?P<value>[A-Za-z0-9_\-.+/=~]{{8,}})")
+    by_scheme = re.compile(rf"(?i)\b(?:{schemes})[ \t]+(?P<value>[A-Za-z0-9_\-.+/=~]{{8,}})")
     userinfo = re.compile(r"://(?P<user>[^/\s:@'\"`]*)(?::(?P<value>[^/\s@'\"`]+))?@")
     return shapes, by_name, by_scheme, userinfo
 

@@ -163,3 +163,10 @@ def test_a_key_given_as_a_variable_name_is_a_config_error(scratch: Path) -> None
     assert out.exit_code == 2 and "looks like an API key" in out.stderr
     assert not leaked(out.stdout + out.stderr, MISTRAL_SHAPED)
     assert MISTRAL_SHAPED not in (scratch / "app.py").read_text()
+
+
+def test_an_empty_value_does_not_mask_the_next_line() -> None:
+    """`.env.example` with `OPENAI_API_KEY=` then `BRAVE_API_KEY=`: the next line's name
+    was taken for the value (found by the ecosystem check; a saved patch then wrote it)."""
+    text = "OPENAI_API_KEY=\nBRAVE_API_KEY=\nMISTRAL_API_KEY=\n"
+    assert redact(text) == text
