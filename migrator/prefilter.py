@@ -17,11 +17,21 @@ Why each trigger is enough:
   no letter or digit comes right before it. The shapes are regexes written for whole
   string values, so their anchors are dropped here: removing an assertion from a regex
   only widens what it matches, which keeps the filter on the safe side.
+- in Python source a model id must also sit inside a string literal (the Python pass
+  looks up whole string values and the text tokens of f-strings, never names or
+  numbers), so `o1 = list(...)` or `0o377` does not let a file through: an id right
+  after a quote counts at once; elsewhere it counts when a string scan of the file
+  (comments skipped, every kind of quote, prefix and f-string alike) puts it inside a
+  literal. Notebooks, config files and JavaScript keep the plain word boundary (ids are
+  unquoted in YAML and .env, and a notebook's code is itself inside JSON strings).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 from migrator.callrules import load_call_rules
@@ -36,6 +46,80 @@ except ImportError:  # Python 3.10
 
 # A model id never starts in the middle of a word (see the module docstring).
 _ID_START = rb"(?<![A-Za-z0-9])"
+
+# Python string literals and comments, in the order the tokenizer meets them: a quote
+# inside a comment opens no string, a `#` inside a string opens no comment. Any prefix
+# (r, b, f, rb, ...) is left outside the match: every literal counts, f-strings included.
+# An unterminated literal ends at its line end (single quotes) or at the end of the file.
+_PY_STRINGS = re.compile(
+    rb"#[^\r\n]*"
+    rb'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|\Z)'
+    rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)"
+    rb'|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"?'
+    rb"|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'?",
+    re.DOTALL,
+)
+
+
+def string_spans(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of every string literal in Python source `data`, quotes included.
+
+    A plain scan, not Python's tokenizer: where the two could part (a quote of the same
+    kind nested in an f-string's braces, Python 3.12+), each nested literal holds two
+    quotes, so the text after it is still read as inside a literal.
+    """
+    return [match.span() for match in _PY_STRINGS.finditer(data) if match.group(0)[:1] != b"#"]
+
+
+def literal_at(spans: list[tuple[int, int]], at: int) -> tuple[int, int] | None:
+    """The span of `spans` that offset `at` lies in (after its opening quote), if any."""
+    index = bisect.bisect_right(spans, (at, sys.maxsize)) - 1
+    if index >= 0 and spans[index][0] < at < spans[index][1]:
+        return spans[index]
+    return None
+
+
+_NAME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def string_prefix(data: bytes, quote: int) -> bytes:
+    """The lower-cased prefix (`f`, `rb`, ...) of the literal opening at `quote`.
+
+    As Python's tokenizer reads it: the whole run of name characters before the quote is
+    a prefix when it is one (`if"x"` is the keyword `if` and a plain literal).
+    """
+    start = quote
+    while start > 0 and data[start - 1] in _NAME_CHARS and quote - start < 3:
+        start -= 1
+    run = data[start:quote].lower()
+    if len(run) <= 2 and all(c in b"rbuf" for c in run):
+        return run
+    return b""
+
+
+def literal_value(data: bytes, quote: int, content: bytes) -> str | None:
+    """The value of a plain literal with this `content` as Python reads it, or None.
+
+    Escapes are undone in ASCII text only (`unicode_escape` reads other bytes as
+    Latin-1): None where that cannot be done, and the caller lets the file through.
+    """
+    raw = b"r" in string_prefix(data, quote)
+    if b"\\" not in content or raw:
+        return content.decode("utf-8", errors="replace")
+    if not content.isascii():
+        return None
+    try:
+        return content.decode("unicode_escape")
+    except UnicodeDecodeError:
+        return None
+
+
+def literal_content(data: bytes, span: tuple[int, int]) -> tuple[int, bytes]:
+    """(offset, bytes) of what lies between the quotes of the literal at `span`."""
+    start, end = span
+    quotes = 3 if data[start : start + 3] in (b'"""', b"'''") else 1
+    closing = data[end - quotes : end] == data[start : start + quotes] and end - start > quotes
+    return start + quotes, data[start + quotes : end - quotes if closing else end]
 
 
 def strip_anchors(pattern: str) -> str:
@@ -196,16 +280,22 @@ class Prefilter:
         listed = [re.escape(i.encode()) for i in ids]
         ids_or_shapes = b"|".join([*listed, *(s.encode() for s in shapes)])
         keys = [b"(?:" + secret.encode() + b")" for secret in secrets]
-        self.pattern = re.compile(
-            b"|".join([*escaped, _ID_START + rb"(?:" + ids_or_shapes + rb")", *keys])
-        )
+        model_ids = _ID_START + rb"(?:" + ids_or_shapes + rb")"
+        self.pattern = re.compile(b"|".join([*escaped, model_ids, *keys]))
+        # Python source: the triggers that count anywhere, and the model ids on their own
+        self.words_pattern = re.compile(b"|".join([*escaped, *keys]))
+        self.ids_pattern = re.compile(model_ids)
+        self.lookup = settings.models.lookup
         starts: set[str] | None = set(words) | set(ids)
         for shape in (*shapes, *secrets):
             prefixes = literal_prefixes(shape)
             starts = None if prefixes is None or starts is None else starts | prefixes
         self.anchors = minimal_anchors({s.encode() for s in starts}) if starts else None
 
-    def search(self, data: bytes) -> bool:
+    def search(self, data: bytes, python: bool = False) -> bool:
+        """True when a rule may flag `data`; `python`: the bytes are Python source."""
+        if python:
+            return self._search_python(data)
         if self.anchors is None:
             return self.pattern.search(data) is not None
         folded = data.translate(_FOLD)
@@ -217,6 +307,38 @@ class Prefilter:
                     return True
                 at = folded.find(anchor, at + 1)
         return False
+
+    def _search_python(self, data: bytes) -> bool:
+        """`search` for Python source, where a model id counts only as the Python pass
+        reads one: as a plain literal's whole value, or anywhere in an f-string's text."""
+        words, ids = self.words_pattern.match, self.ids_pattern.match
+        spans: list[tuple[int, int]] | None = None
+        if self.anchors is None:
+            candidates: Any = (m.start() for m in self.pattern.finditer(data))
+        else:
+            folded = data.translate(_FOLD)
+            candidates = (at for anchor in self.anchors for at in _finds(folded, anchor))
+        for at in candidates:
+            if words(data, at):
+                return True
+            if not ids(data, at):
+                continue
+            if spans is None:
+                spans = string_spans(data)
+            span = literal_at(spans, at)
+            if span is not None and self._id_in_literal(data, span, at):
+                return True
+        return False
+
+    def _id_in_literal(self, data: bytes, span: tuple[int, int], at: int) -> bool:
+        """Whether the Python pass could read a model id at `at` in the literal `span`."""
+        if b"f" in string_prefix(data, span[0]):
+            return True  # f-strings are searched token by token
+        start, content = literal_content(data, span)
+        if at != start:
+            return False  # a plain literal is looked up whole
+        value = literal_value(data, span[0], content)
+        return value is None or self.lookup(value) is not None
 
     def anchor_offsets(self, data: bytes) -> list[int] | None:
         """Every offset where an anchor occurs in any letter case, or None without anchors.
@@ -236,6 +358,13 @@ class Prefilter:
                 offsets.append(at)
                 at = folded.find(anchor, at + 1)
         return offsets
+
+
+def _finds(folded: bytes, anchor: bytes) -> Iterator[int]:
+    at = folded.find(anchor)
+    while at != -1:
+        yield at
+        at = folded.find(anchor, at + 1)
 
 
 def build_prefilter(settings: Settings) -> Prefilter:

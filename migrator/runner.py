@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.cache import ResultCache
-from migrator.discovery import discover, display_path, repo_root
+from migrator.discovery import PYTHON_SUFFIXES, discover, display_path, repo_root
 from migrator.parallel import Job, default_jobs, migrate_all
 from migrator.prefilter import build_prefilter
 from migrator.progress import progress, wanted
@@ -48,7 +48,7 @@ def run(
         data, problem = read_file(path, display, settings)
         if data is None:
             done.append(FileResult(path, display, findings=[problem] if problem else []))
-        elif not prefilter.search(data):
+        elif not prefilter.search(data, python=path.suffix in PYTHON_SUFFIXES):
             if signature is not None:
                 unaffected[display] = signature
             done.append(FileResult(path, display))
