@@ -2,7 +2,7 @@
 surface of the openai client becomes on Mistral's endpoint.
 
 Kept apart from `migrator.catalog` so the call checks own their data shape; like the
-catalog, it is read once per process with tomlkit, and a fact update is a data edit.
+catalog, it is read once per process with tomllib, and a fact update is a data edit.
 """
 
 from __future__ import annotations

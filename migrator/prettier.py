@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 DEFAULT_WIDTH = 80
 _FILES = (".prettierrc", ".prettierrc.json", ".prettierrc.yaml", ".prettierrc.yml")
 
@@ -22,7 +20,12 @@ def _read(path: Path) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        return yaml.safe_load(text)
+        import yaml  # only for a YAML .prettierrc: most runs never load a YAML parser
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ValueError(str(error)) from None
 
 
 def print_width(root: Path) -> int | None:
@@ -33,7 +36,7 @@ def print_width(root: Path) -> int | None:
         if path.is_file():
             try:
                 candidates.append(_read(path))
-            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+            except (OSError, UnicodeDecodeError, ValueError):
                 return None
             break
     package = root / "package.json"

@@ -17,7 +17,7 @@ from typing import Any
 from migrator.cache import ResultCache
 from migrator.discovery import PYTHON_SUFFIXES, discover, display_path, repo_root
 from migrator.parallel import Job, default_jobs, migrate_all
-from migrator.prefilter import build_prefilter
+from migrator.prefilter import prefilter_for
 from migrator.progress import progress, wanted
 from migrator.settings import Settings
 
@@ -31,7 +31,7 @@ def run(
     # paths in every output are relative to the project's git work tree (else its config's
     # folder), whatever the working directory: see migrator/projects.py
     root = repo_root(settings.root)
-    prefilter = build_prefilter(settings)
+    prefilter = prefilter_for(settings)  # built once; forked workers inherit it
     cache = ResultCache.open(settings) if use_cache else None
     done: list[Any] = []  # results known without parsing; None where a job is pending
     todo: list[Job] = []

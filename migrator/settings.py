@@ -17,10 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
-from migrator.catalog import Catalog, load_catalog
+from migrator.catalog import Catalog, load_catalog, tomllib
 from migrator.decisions.model_ids import MODES, Mode
 from migrator.findings import SEVERITIES
 from migrator.frameworks import FrameworkError, FrameworkTable, load_frameworks
@@ -101,10 +98,11 @@ def _has_table_at(path: str, mtime_ns: int) -> bool:
     """Parsed once per file version: pre-commit passes files from many folders that all
     look up to the same pyproject.toml."""
     try:
-        document = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
-    except (TOMLKitError, UnicodeDecodeError, OSError):
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
         return True  # a broken pyproject is reported when read, not skipped silently
-    return TABLE in document.get("tool", {})
+    tools = document.get("tool", {})
+    return isinstance(tools, dict) and TABLE in tools
 
 
 def find_config(start: Path) -> Path | None:
@@ -126,17 +124,16 @@ def find_pyproject(start: Path) -> Path | None:
 
 def read_tool_table(path: Path) -> dict[str, Any]:
     try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    except (TOMLKitError, UnicodeDecodeError) as error:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     if path.name in STANDALONE:
-        return _expect(document.unwrap(), dict, "the file", path)
-    table = document.get("tool", {}).get(TABLE, {})
-    return _expect(
-        table.unwrap() if hasattr(table, "unwrap") else table, dict, f"[tool.{TABLE}]", path
-    )
+        return _expect(document, dict, "the file", path)
+    tools = document.get("tool", {})
+    table = tools.get(TABLE, {}) if isinstance(tools, dict) else {}
+    return _expect(table, dict, f"[tool.{TABLE}]", path)
 
 
 def parse_override(text: str) -> dict[str, Any]:
@@ -145,10 +142,11 @@ def parse_override(text: str) -> dict[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise ConfigError(f"--config {text!r}: expected a config file or KEY=VALUE")
-    for candidate in (text, f"{key.strip()} = {tomlkit.string(value.strip()).as_string()}"):
+    quoted = '"' + value.strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+    for candidate in (text, f"{key.strip()} = {quoted}"):
         try:
-            return tomlkit.parse(candidate).unwrap()
-        except TOMLKitError:
+            return tomllib.loads(candidate)
+        except tomllib.TOMLDecodeError:
             continue
     raise ConfigError(f"--config {text!r}: the value is not valid TOML")
 
@@ -167,11 +165,14 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def formatter_line_length(path: Path) -> int | None:
     """The project's own line length, from [tool.ruff] or [tool.black], if it sets one."""
     try:
-        tools = tomlkit.parse(path.read_text(encoding="utf-8")).get("tool", {})
-    except (TOMLKitError, UnicodeDecodeError, OSError):
+        tools = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return None
+    if not isinstance(tools, dict):
         return None
     for name in ("ruff", "black"):
-        value = tools.get(name, {}).get("line-length")
+        section = tools.get(name, {})
+        value = section.get("line-length") if isinstance(section, dict) else None
         if isinstance(value, int) and value > 0:
             return int(value)
     return None

@@ -7,27 +7,43 @@ result is parsed again before it is accepted, so a fix can never leave a broken 
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from migrator.configfiles import dotenv, json_file, toml_file, yaml_file
-from migrator.configfiles.engine import ConfigRewrite
 from migrator.configfiles.kinds import ConfigKind, config_kind, is_example
 from migrator.configfiles.spans import ParseError, apply_edits
 from migrator.findings import Finding
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, line_ignores
 
+if TYPE_CHECKING:
+    from migrator.configfiles.engine import ConfigRewrite
+
 __all__ = ["ConfigOutcome", "ParseError", "config_kind", "migrate_config"]
 
-FORMATS: dict[str, ModuleType] = {
-    "dotenv": dotenv,
-    "toml": toml_file,
-    "yaml": yaml_file,
-    "json": json_file,
+# Each format's module, imported when a file of that kind is met: discovery asks
+# `config_kind` of every path, and a run that meets no YAML need not load a YAML parser.
+MODULES: dict[str, str] = {
+    "dotenv": "dotenv",
+    "toml": "toml_file",
+    "yaml": "yaml_file",
+    "json": "json_file",
 }
+
+
+def format_module(kind: ConfigKind) -> ModuleType:
+    """The module that walks files of `kind` (`migrate(text, rewrite)`)."""
+    return importlib.import_module(f"migrator.configfiles.{MODULES[kind]}")
+
+
+def new_rewrite(text: str, display: str, settings: Settings, **options: Any) -> ConfigRewrite:
+    from migrator.configfiles.engine import ConfigRewrite
+
+    return ConfigRewrite(text, display, settings, **options)
 
 
 @dataclass
@@ -41,8 +57,8 @@ class ConfigOutcome:
 
 def check_parses(kind: ConfigKind, text: str, settings: Settings) -> None:
     """Raise ParseError if `text` is not valid `kind` (a dry run of the format walker)."""
-    probe = ConfigRewrite(text, "", settings, example=False, ignores={}, enabled=lambda code: False)
-    FORMATS[kind].migrate(text, probe)
+    probe = new_rewrite(text, "", settings, example=False, ignores={}, enabled=lambda code: False)
+    format_module(kind).migrate(text, probe)
 
 
 def migrate_config(
@@ -50,7 +66,7 @@ def migrate_config(
 ) -> ConfigOutcome:
     """Raises UnicodeDecodeError (not UTF-8) and ParseError (not valid `kind`)."""
     text = data.decode("utf-8")
-    rewrite = ConfigRewrite(
+    rewrite = new_rewrite(
         text,
         display,
         settings,
@@ -58,7 +74,7 @@ def migrate_config(
         ignores=line_ignores(data),
         enabled=code_filter(settings, display),
     )
-    FORMATS[kind].migrate(text, rewrite)
+    format_module(kind).migrate(text, rewrite)
     rewrite.finish()
     outcome = ConfigOutcome(
         findings=sorted(rewrite.findings, key=lambda f: (f.line, f.column, f.code)),

@@ -11,9 +11,15 @@ from __future__ import annotations
 import sys
 
 import libcst as cst
-import libcst.matchers as m
 
 IMPORT_OS = cst.parse_statement("import os\n")
+
+
+def _names_os(name: cst.BaseExpression) -> bool:
+    """`os` or `os.<sub>` (`import os.path` binds `os` too)."""
+    if isinstance(name, cst.Attribute):
+        name = name.value
+    return isinstance(name, cst.Name) and name.value == "os"
 
 
 def _binds_os(statement: cst.BaseStatement) -> bool:
@@ -22,9 +28,7 @@ def _binds_os(statement: cst.BaseStatement) -> bool:
     for small in statement.body:
         if isinstance(small, cst.Import):
             for alias in small.names:
-                if alias.asname is None and m.matches(
-                    alias.name, m.Name("os") | m.Attribute(value=m.Name("os"))
-                ):
+                if alias.asname is None and _names_os(alias.name):
                     return True
     return False
 
@@ -45,8 +49,12 @@ def _import_names(statement: cst.BaseStatement) -> list[str] | None:
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return m.matches(
-        statement, m.SimpleStatementLine(body=[m.Expr(m.SimpleString() | m.ConcatenatedString())])
+    # plain isinstance tests: importing libcst.matchers costs more than a parse
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
 
 

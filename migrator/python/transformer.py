@@ -9,7 +9,6 @@ are settled before the call or assignment that holds them.
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
     CodeRange,
@@ -115,9 +114,11 @@ class MigrationTransformer(cst.CSTTransformer):
     # -- module-level SDK settings ----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.ctx.indent = self.ctx.file_indent or node.default_indent
-        star = m.ImportFrom(module=m.Name(self.connection.sdk_module), names=m.ImportStar())
         self.star_sdk = any(
-            m.matches(small, star)
+            isinstance(small, cst.ImportFrom)
+            and isinstance(small.module, cst.Name)
+            and small.module.value == self.connection.sdk_module
+            and isinstance(small.names, cst.ImportStar)
             for line in node.body
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
