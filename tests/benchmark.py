@@ -1,15 +1,24 @@
-"""Benchmark mistral-migrate on a synthetic repository (run by hand; pytest skips it).
+"""Benchmark mistral-migrate on a generated repository or a corpus (run by hand).
 
     .venv/bin/python tests/benchmark.py --files 1800 --openai-share 0 --size 16700
     .venv/bin/python tests/benchmark.py --files 1800 --openai-share 0.33
-    .venv/bin/python tests/benchmark.py --files 10000 --openai-share 0.33 --size 4000
+    .venv/bin/python tests/benchmark.py --shape real --files 600 --openai-share 0.8
+    .venv/bin/python tests/benchmark.py --corpus /work/corpus
+    .venv/bin/python tests/benchmark.py --corpus /root/.pyenv/versions/3.11.7/lib/python3.11
 
-Builds a repository of N Python files of about --size bytes each (clients, settings
-modules and unrelated modules; --openai-share of them use OpenAI), then runs the real CLI
-as a subprocess for `check` cold (empty cache), `check` warm and `diff` (warm), and a bare
-`libcst.parse_module` of the OpenAI-using files with the same number of processes. Each
-run is wall time of a whole process (start-up included); peak memory is the largest
-resident set of that process or any of its workers (getrusage RUSAGE_CHILDREN).
+Shapes: `synthetic` builds N Python files of about --size bytes each (clients, settings
+modules and unrelated modules; --openai-share of them use OpenAI, a few statements in a
+long module); `real` builds project folders of small scripts (1-8 kB) with OpenAI calls
+throughout, small utility modules, a notebook in some folders and config files
+(tests/benchmark_real.py); `--corpus DIR` copies a folder (any tree with .py files) and
+runs on that. The real CLI runs as a subprocess for `check` cold (empty cache), `check`
+warm, `diff` (warm) and `fix` cold (on a fresh copy), next to a bare
+`libcst.parse_module` of the .py files the prefilter keeps, in the same number of
+processes, and semgrep with four equivalent rules (tests/benchmark_semgrep.yml) when a
+`semgrep` is on PATH or given with --semgrep. Each run is wall time of a whole process
+(start-up included); peak memory is the largest resident set of that process or any of
+its workers (getrusage RUSAGE_CHILDREN). The ratios at the end are what the README's
+targets are stated in.
 """
 
 from __future__ import annotations
@@ -223,6 +232,43 @@ def measure(command: list[str], cwd: Path) -> dict[str, float]:
     return json.loads(out)
 
 
+def kept_by_prefilter(target: Path) -> list[Path]:
+    """The Python files of `target` the tool's own prefilter lets into the pass."""
+    from migrator.discovery import PYTHON_SUFFIXES, discover
+    from migrator.prefilter import prefilter_for
+    from migrator.settings import load_settings
+
+    settings = load_settings(start=target)
+    prefilter = prefilter_for(settings)
+    return [
+        path
+        for path in discover([target], settings.exclude, settings.root)
+        if path.suffix in PYTHON_SUFFIXES and prefilter.search(path.read_bytes(), python=True)
+    ]
+
+
+def semgrep_row(semgrep: str, jobs: int, target: Path) -> dict[str, float]:
+    rules = ROOT / "tests" / "benchmark_semgrep.yml"
+    command = [semgrep, "scan", "--config", str(rules), "--metrics=off", "--quiet"]
+    return measure([*command, "--jobs", str(jobs), "--disable-version-check", "."], target)
+
+
+def build(args: argparse.Namespace, target: Path) -> None:
+    if args.corpus is not None:
+        shutil.copytree(
+            args.corpus,
+            target,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".git", "__pycache__", ".mistral_migrate_cache"),
+        )
+    elif args.shape == "real":
+        from benchmark_real import build_real_repo
+
+        build_real_repo(target, args.files, args.openai_share, args.seed)
+    else:
+        build_repo(target, args.files, args.openai_share, args.size, args.seed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -236,41 +282,65 @@ def main() -> None:
         "--skip-no-cache", action="store_true", help="leave out the second cold run"
     )
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    parser.add_argument("--shape", choices=["synthetic", "real"], default="synthetic")
+    parser.add_argument("--corpus", type=Path, help="run on a copy of this folder instead")
+    parser.add_argument("--semgrep", default=shutil.which("semgrep"), help="semgrep to compare")
+    parser.add_argument("--skip-fix", action="store_true", help="leave out the fix run")
     args = parser.parse_args()
 
     target = args.keep or Path(tempfile.mkdtemp(prefix="mm-bench-"))
     target.mkdir(parents=True, exist_ok=True)
+    fix_copy = Path(tempfile.mkdtemp(prefix="mm-bench-fix-"))
     try:
-        using = build_repo(target, args.files, args.openai_share, args.size, args.seed)
-        total = sum(p.stat().st_size for p in (target / "src").rglob("*.py"))
+        build(args, target)
+        files = [
+            p
+            for p in target.rglob("*")
+            if p.is_file() and ".mistral_migrate_cache" not in p.parts and p.name != "using.txt"
+        ]
+        total = sum(p.stat().st_size for p in files)
+        using = kept_by_prefilter(target)
         using_bytes = sum(p.stat().st_size for p in using)
+        python = sum(1 for p in files if p.suffix == ".py")
         print(
-            f"repository: {args.files} files, {total / 1e6:.1f} MB; {len(using)} use OpenAI "
-            f"({using_bytes / 1e6:.1f} MB); jobs={args.jobs}; {os.cpu_count()} cores"
+            f"repository: {len(files)} files ({python} .py), {total / 1e6:.1f} MB; the prefilter "
+            f"keeps {len(using)} .py files ({using_bytes / 1e6:.1f} MB); jobs={args.jobs}; "
+            f"{os.cpu_count()} cores"
         )
+        shutil.copytree(target, fix_copy, dirs_exist_ok=True)
         cli = [sys.executable, "-m", "migrator"]
         jobs = ["--jobs", str(args.jobs)]
         shutil.rmtree(target / ".mistral_migrate_cache", ignore_errors=True)
+        count = len(files)
+        cold = measure([*cli, "check", *jobs, "."], target)
         rows = [
-            ("check (cold)", measure([*cli, "check", *jobs, "."], target), args.files, total),
-            ("check (warm)", measure([*cli, "check", *jobs, "."], target), args.files, total),
-            ("diff (warm)", measure([*cli, "diff", *jobs, "."], target), args.files, total),
+            ("check (cold)", cold, count, total),
+            ("check (warm)", measure([*cli, "check", *jobs, "."], target), count, total),
+            ("diff (warm)", measure([*cli, "diff", *jobs, "."], target), count, total),
         ]
         if not args.skip_no_cache:
             rows.append(
                 (
                     "check --no-cache",
                     measure([*cli, "check", *jobs, "--no-cache", "."], target),
-                    args.files,
+                    count,
                     total,
                 )
             )
+        fixed = None
+        if not args.skip_fix:
+            fixed = measure([*cli, "fix", *jobs, "."], fix_copy)
+            rows.append(("fix (cold)", fixed, count, total))
+        semgrep = None
+        if args.semgrep:
+            semgrep = semgrep_row(args.semgrep, args.jobs, target)
+            rows.append(("semgrep, 4 rules", semgrep, python, total))
         bare = None
         if using:
-            listing = target / "using.txt"
+            listing = fix_copy.parent / f"{target.name}-using.txt"
             listing.write_text("\n".join(str(p) for p in using))
             bare = measure([sys.executable, "-c", BARE_PARSE, str(args.jobs), str(listing)], target)
-            rows.append(("bare parse (OpenAI files)", bare, len(using), using_bytes))
+            rows.append(("bare parse (prefilter keeps)", bare, len(using), using_bytes))
         print(f"{'run':28} {'wall s':>7} {'files/s':>9} {'MB/s':>7} {'peak MB':>8} {'vs bare':>8}")
         for name, figures, count, size in rows:
             ratio = f"{figures['wall'] / bare['wall']:.2f}x" if bare else "-"
@@ -278,9 +348,22 @@ def main() -> None:
                 f"{name:28} {figures['wall']:7.2f} {count / figures['wall']:9.0f} "
                 f"{size / 1e6 / figures['wall']:7.1f} {figures['rss_kb'] / 1024:8.0f} {ratio:>8}"
             )
+        ratios = [f"check cold {cold['wall']:.2f} s"]
+        if bare:
+            ratios.append(f"check cold / bare parse {cold['wall'] / bare['wall']:.2f}x")
+            if fixed:
+                ratios.append(f"fix cold / bare parse {fixed['wall'] / bare['wall']:.2f}x")
+        if semgrep:
+            ratios.append(f"check cold / semgrep {cold['wall'] / semgrep['wall']:.2f}x")
+        peak = max(
+            f["rss_kb"] for name, f, _, _ in rows if not name.startswith(("semgrep", "bare"))
+        )
+        ratios.append(f"peak memory of the tool {peak / 1024:.0f} MB")
+        print("ratios: " + "; ".join(ratios))
     finally:
         if args.keep is None:
             shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(fix_copy, ignore_errors=True)
 
 
 if __name__ == "__main__":

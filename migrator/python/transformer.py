@@ -12,9 +12,7 @@ import libcst as cst
 from libcst.metadata import (
     Assignment,
     CodeRange,
-    ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
 
@@ -22,11 +20,12 @@ from migrator.decisions.connection import ConnectionVerdict
 from migrator.frameworks import Framework
 from migrator.python import clients, envreads, frameworks, layout, models, urls
 from migrator.python.calls import CallChecker
-from migrator.python.clientref import ClientResolver, iter_nodes
+from migrator.python.clientref import ClientResolver
 from migrator.python.connections import Connections
 from migrator.python.context import FileContext
 from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
+from migrator.python.nodeindex import NodeIndex, iter_nodes, node_index
 from migrator.python.roles import Role, role_of
 
 # why an id inside a raw HTTP request to an OpenAI URL stays (the URL has MM109)
@@ -36,14 +35,11 @@ ENUM_CLASSES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Fla
 
 
 class MigrationTransformer(cst.CSTTransformer):
-    # ScopeProvider is what QualifiedNameProvider is computed from: listing it costs nothing
-    # more and lets the call checks follow a receiver back to its binding.
-    METADATA_DEPENDENCIES = (
-        QualifiedNameProvider,
-        ScopeProvider,
-        PositionProvider,
-        ParentNodeProvider,
-    )
+    # Scopes and positions only. Qualified names are asked of the scope for the few nodes
+    # that need one (what QualifiedNameProvider does for every node of the file), and
+    # parents come from one walk over the tree (migrator/python/nodeindex.py), not from
+    # ParentNodeProvider's visit: the same answers for a fraction of the time.
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
@@ -57,6 +53,8 @@ class MigrationTransformer(cst.CSTTransformer):
         # `from openai import *` leaves names unresolved; they are taken as the SDK's
         self.star_sdk = False
         self.legacy_sdk = False
+        self.index: NodeIndex | None = None  # set when the visit reaches the module
+        self._qualified: dict[cst.CSTNode, set[str]] = {}
         scope = lambda node: self.get_metadata(ScopeProvider, node, None)  # noqa: E731
         self.calls = CallChecker(ctx, self.qualified, self.position, self.parent, scope)
         # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
@@ -75,7 +73,11 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- metadata helpers -------------------------------------------------------------
     def qualified(self, node: cst.CSTNode) -> set[str]:
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        names = self._qualified.get(node)
+        if names is None:
+            scope = self.get_metadata(ScopeProvider, node, None)
+            found = scope.get_qualified_names_for(node) if scope is not None else ()
+            names = self._qualified[node] = {q.name for q in found}
         if not names and self.star_sdk and isinstance(node, cst.Name):
             return {f"{self.connection.sdk_module}.{node.value}"}
         return names
@@ -84,7 +86,7 @@ class MigrationTransformer(cst.CSTTransformer):
         return self.get_metadata(PositionProvider, node)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
+        return self.index.parents.get(node) if self.index is not None else None
 
     def is_env_read(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Call):
@@ -113,6 +115,7 @@ class MigrationTransformer(cst.CSTTransformer):
 
     # -- module-level SDK settings ----------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self.index = node_index(node)
         self.ctx.indent = self.ctx.file_indent or node.default_indent
         self.star_sdk = any(
             isinstance(small, cst.ImportFrom)
