@@ -172,7 +172,7 @@ def compiles_as_well(before: bytes, after: bytes) -> bool:
 
 def first_differing_line(before: bytes, after: bytes) -> int:
     for number, (old, new) in enumerate(
-        zip(before.splitlines(True), after.splitlines(True)), start=1
+        zip(before.splitlines(True), after.splitlines(True), strict=False), start=1
     ):
         if old != new:
             return number

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 (error bodies are kept on one line each, as the API sends them)
 """A local stand-in for Mistral's API, for the probe tests (no test reaches the network).
 
 It behaves as ../shared/knowledge/mistral-compat.md documents Mistral does:

@@ -25,10 +25,10 @@ def codes_in_source() -> dict[str, list[str]]:
     for path in sorted((ROOT / "migrator").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if CODE.fullmatch(node.value):
-                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                    found.setdefault(node.value, []).append(where)
+            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if is_text and CODE.fullmatch(node.value):
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                found.setdefault(node.value, []).append(where)
     return found
 
 

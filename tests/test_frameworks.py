@@ -71,5 +71,5 @@ def test_project_entry_replaces_a_shipped_one(scratch: Path) -> None:
 
 
 def test_framework_error_names_the_entry() -> None:
-    with pytest.raises(FrameworkError, match="frameworks.x.model_position must be a int"):
+    with pytest.raises(FrameworkError, match=r"frameworks\.x\.model_position must be a int"):
         load_frameworks({"frameworks": {"x": {"classes": ["a.B"], "model_position": "0"}}})

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 (the code samples are kept on one line each, as a user writes them)
 """`mistral-migrate probe`: the plan, every verdict, retries, concurrency, key masking,
 dry run, confirmation, exit codes and the rules-overlay round trip.
 

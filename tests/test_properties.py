@@ -72,7 +72,9 @@ def _splice(program: str, snippets: list[str], positions: list[int]) -> tuple[st
     ]
     starts.append(len(lines))
     snippet_lines: set[str] = set()
-    for snippet, position in sorted(zip(snippets, positions), key=lambda pair: -pair[1]):
+    for snippet, position in sorted(
+        zip(snippets, positions, strict=True), key=lambda pair: -pair[1]
+    ):
         index = starts[position % len(starts)]
         lines[index:index] = snippet.splitlines(keepends=True)
         snippet_lines.update(snippet.splitlines(keepends=True))

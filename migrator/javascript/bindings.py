@@ -249,7 +249,8 @@ class Scopes:
 
 
 class Resolver:
-    """Dotted targets of expressions: `OpenAI` -> `openai.default`, `oa.OpenAI` -> `openai.OpenAI`."""
+    """Dotted targets of expressions: `OpenAI` -> `openai.default`,
+    `oa.OpenAI` -> `openai.OpenAI`."""
 
     def __init__(self, bindings: dict[tuple[int, str], Binding], scopes: Scopes) -> None:
         self.bindings = bindings

@@ -102,7 +102,8 @@ class CallChecker:
         return None
 
     def path(self, function: Node) -> tuple[Holder, list[str]] | None:
-        """`client.chat.completions.create` -> (the client's holder, [chat, completions, create])."""
+        """`client.chat.completions.create` -> (the client's holder,
+        [chat, completions, create])."""
         names: list[str] = []
         node: Node | None = function
         while node is not None:
@@ -443,7 +444,11 @@ class CallChecker:
         )
         name, package = provider.name, provider.package
         if factory.mistral is None:
-            suggestion = f"no {package} equivalent: {js.text(call.child_by_field_name('function') or call)}() calls {factory.api}, which Mistral does not serve the same way"
+            called = js.text(call.child_by_field_name("function") or call)
+            suggestion = (
+                f"no {package} equivalent: {called}() calls {factory.api}, "
+                "which Mistral does not serve the same way"
+            )
         else:
             callee = f"{name}.{factory.mistral}" if factory.mistral else name
             suggestion = f"use {callee}({quoted(mistral, js.quote)}) from {package}"
@@ -459,12 +464,17 @@ class CallChecker:
         if factory is None:
             return
         argument = self._model_argument(call)
+        provider_text = (
+            js.text(function.child_by_field_name("object") or function)
+            if method
+            else js.text(function)
+        )
         if factory.fix == "chat" and factory.code:
             if js.report(
                 factory.code,
                 call,
                 call=js.text(function) + "()",
-                fixed=f"{js.text(function.child_by_field_name('object') or function) if method else js.text(function)}.chat()",
+                fixed=f"{provider_text}.chat()",
             ):
                 if method:
                     prop = function.child_by_field_name("property")
@@ -474,7 +484,7 @@ class CallChecker:
                     js.edits.insert(function.end_byte, ".chat")
                 js.ctx.rewrote(KIND, uses_os=False)
         else:
-            surface = js.rules.surface(tuple(factory.api.split(".")) + ("create",))
+            surface = js.rules.surface((*factory.api.split("."), "create"))
             if (
                 surface is not None
                 and surface[0].code

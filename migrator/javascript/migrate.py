@@ -146,7 +146,8 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
                 display,
                 "MM901",
                 settings,
-                f"syntax error at line {where.line}, column {where.column + 1}: {error_reason(broken, data)}",
+                f"syntax error at line {where.line}, column {where.column + 1}: "
+                f"{error_reason(broken, data)}",
                 where.line,
                 where.column + 1,
             )

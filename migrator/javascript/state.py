@@ -41,7 +41,8 @@ _STATEMENTS = frozenset(
 
 @dataclass
 class Holder:
-    """What a variable or `this.` member was set to: a client, a provider, or one aimed elsewhere."""
+    """What a variable or `this.` member was set to: a client, a provider, or one aimed
+    elsewhere."""
 
     kind: str  # "client" | "provider" | "imported"
     elsewhere: bool = False

@@ -87,20 +87,31 @@ def _env_patterns(objects: frozenset[str]) -> str:
             parts = dotted_name[:-2].split(".")
             if len(parts) == 3:
                 a, b, c = parts
-                getter = f'function: (member_expression object: (member_expression object: (identifier) @_ga property: (property_identifier) @_gb) property: (property_identifier) @_gc) (#eq? @_ga "{a}") (#eq? @_gb "{b}") (#eq? @_gc "{c}")'
+                getter = (
+                    "function: (member_expression object: (member_expression object: "
+                    "(identifier) @_ga property: (property_identifier) @_gb) property: "
+                    f'(property_identifier) @_gc) (#eq? @_ga "{a}") (#eq? @_gb "{b}") '
+                    f'(#eq? @_gc "{c}")'
+                )
                 patterns.append(f"(call_expression {getter}) @env_read")
             continue
         if dotted_name.startswith("import.meta."):
             continue
         head, _, tail = dotted_name.partition(".")
-        base = f'object: (member_expression object: (identifier) @_h property: (property_identifier) @_t) (#eq? @_h "{head}") (#eq? @_t "{tail}")'
+        base = (
+            "object: (member_expression object: (identifier) @_h property: "
+            f'(property_identifier) @_t) (#eq? @_h "{head}") (#eq? @_t "{tail}")'
+        )
         patterns.append(f"(member_expression {base}) @env_read")
         patterns.append(f"(subscript_expression {base}) @env_read")
     for dotted_name in sorted(objects):  # import.meta.env: a meta property's member
         head, _, tail = dotted_name.rpartition(".")
         if head != "import.meta":
             continue
-        base = f'object: (member_expression object: (meta_property) property: (property_identifier) @_m) (#eq? @_m "{tail}")'
+        base = (
+            "object: (member_expression object: (meta_property) property: "
+            f'(property_identifier) @_m) (#eq? @_m "{tail}")'
+        )
         patterns.append(f"(member_expression {base}) @meta_env_read")
         patterns.append(f"(subscript_expression {base}) @meta_env_read")
     return "\n".join(patterns)

@@ -24,7 +24,8 @@ _HELP = re.compile(r"[ \t]*(?:\?{1,2}[\w.*]+|[\w.*]+(?:\(\))?\?{1,2})[ \t]*\r?\n
 PLACEHOLDER_COMMENT = "# mm-magic-"
 _PLACEHOLDER = re.compile(r"^[ \t]*pass  # mm-magic-(\d+)$", re.MULTILINE)
 _ENV = re.compile(
-    r"[ \t]*%(?P<magic>env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)"
+    r"[ \t]*%(?P<magic>env|set_env)[ \t]+(?P<name>[A-Za-z_]\w*)"
+    r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>.*)"
 )
 
 

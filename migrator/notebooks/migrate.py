@@ -214,7 +214,9 @@ class Notebook:
         new_code = MetadataWrapper(module).visit(MigrationTransformer(ctx)).code
         self._report_env_magics(parts, ctx)
         pieces = _BOUNDARY.split(new_code)
-        new_texts = {int(number): body for number, body in zip(pieces[1::2], pieces[2::2])}
+        new_texts = {
+            int(number): body for number, body in zip(pieces[1::2], pieces[2::2], strict=False)
+        }
         for part in parts:
             if part.added_newline and new_texts[part.cell.number].endswith("\n"):
                 new_texts[part.cell.number] = new_texts[part.cell.number][:-1]
@@ -273,13 +275,19 @@ class Notebook:
                 if name in connection.env_api_key:
                     advice = f"set {self.settings.api_key_env} instead"
                 elif name in connection.env_base_url:
-                    advice = f"set {self.settings.base_url_env} instead (or drop the line: the default is {self.settings.mistral_base_url})"
+                    advice = (
+                        f"set {self.settings.base_url_env} instead (or drop the line: "
+                        f"the default is {self.settings.mistral_base_url})"
+                    )
                 else:
                     advice = "set the Mistral variable the code now reads"
                 secret = value.strip().strip("'\"")
                 if looks_like_secret(secret):
                     ctx.secrets.add(secret)
-                    advice += f"; the key {mask_secret(secret)} is saved in the notebook: revoke it and set keys outside the notebook"
+                    advice += (
+                        f"; the key {mask_secret(secret)} is saved in the notebook: "
+                        "revoke it and set keys outside the notebook"
+                    )
                 row = part.first_line + line - 1
                 where = CodeRange(CodePosition(row, 0), CodePosition(row, 0))
                 ctx.report(ENV_MAGIC, where, magic=f"%{magic}", name=name, advice=advice)

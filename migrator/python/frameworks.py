@@ -141,9 +141,8 @@ def _is_prefixed(node: cst.BaseExpression, prefix: str) -> bool:
     if isinstance(node, cst.FormattedString):
         first = node.parts[0] if node.parts else None
         return isinstance(first, cst.FormattedStringText) and first.value.startswith(prefix)
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        return True  # a literal is judged where it stands (rewrite_literal)
-    return False
+    # a literal is judged where it stands (rewrite_literal)
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def _new_arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:

@@ -62,6 +62,7 @@ import tokenize
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import libcst as cst
 
@@ -294,7 +295,7 @@ class _Lines:
         return self.data[start:end]
 
 
-def _default_indent(groups: list[_Group], lines: _Lines) -> tuple[int, str] | bool | None:
+def _default_indent(groups: list[_Group], lines: _Lines) -> tuple[int, str] | Literal[False] | None:
     """Where the file's first INDENT token is (the group and its whitespace: LibCST takes
     it as the module's default indent, which the rewrites use), None when the file has
     no indented block, False when this cannot be told from Python's tree for sure."""
@@ -329,7 +330,7 @@ _DECORATOR_PREFIX = re.compile(rb"([ \t]+)@[ \t]*")
 _CASE_PREFIX = re.compile(rb"([ \t]+)case\b")
 
 
-def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | bool | None:
+def _first_block_indent(statement: ast.stmt, lines: _Lines) -> str | Literal[False] | None:
     """The whitespace of the statement's first block that sits on its own lines (an
     INDENT token), None when every block shares its header's line, False when unsure."""
     if isinstance(statement, ast.Match):
@@ -412,7 +413,7 @@ def plan(data: bytes, settings: Settings, always: bool = False) -> Slice | None:
     kept = relevant(groups, texts, seeds)
     if not data.endswith((b"\n", b"\r")):
         kept[-1] = True  # a placeholder ends with its line break; this line has none
-    kept_bytes = sum(len(t) for t, k in zip(texts, kept) if k)
+    kept_bytes = sum(len(t) for t, k in zip(texts, kept, strict=True) if k)
     if all(kept) or (not always and kept_bytes > MAX_KEPT_SHARE * len(data)):
         return None
     indent = _default_indent(groups, lines)

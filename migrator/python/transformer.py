@@ -332,10 +332,8 @@ class MigrationTransformer(cst.CSTTransformer):
     def _is_env_default(self, role: Role) -> bool:
         if role.call is None or not (self.qualified(role.call.func) & envreads.ENV_CALLS):
             return False
-        return (
-            (role.kind == "positional"
-            and role.index == 1)
-            or (role.kind == "keyword" and role.name == "default")
+        return (role.kind == "positional" and role.index == 1) or (
+            role.kind == "keyword" and role.name == "default"
         )
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
