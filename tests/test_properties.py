@@ -73,7 +73,7 @@ def _splice(program: str, snippets: list[str], positions: list[int]) -> tuple[st
     starts.append(len(lines))
     snippet_lines: set[str] = set()
     for snippet, position in sorted(
-        zip(snippets, positions, strict=True), key=lambda pair: -pair[1]
+        zip(snippets, positions, strict=False), key=lambda pair: -pair[1]
     ):
         index = starts[position % len(starts)]
         lines[index:index] = snippet.splitlines(keepends=True)

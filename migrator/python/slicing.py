@@ -413,7 +413,7 @@ def plan(data: bytes, settings: Settings, always: bool = False) -> Slice | None:
     kept = relevant(groups, texts, seeds)
     if not data.endswith((b"\n", b"\r")):
         kept[-1] = True  # a placeholder ends with its line break; this line has none
-    kept_bytes = sum(len(t) for t, k in zip(texts, kept, strict=True) if k)
+    kept_bytes = sum(len(t) for t, k in zip(texts, kept, strict=False) if k)
     if all(kept) or (not always and kept_bytes > MAX_KEPT_SHARE * len(data)):
         return None
     indent = _default_indent(groups, lines)
