@@ -19,9 +19,16 @@ from typing import TYPE_CHECKING
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
 from migrator.configfiles.kinds import is_skipped_config
+from migrator.decisions.file_kinds import (
+    DESCRIBED,
+    NOT_REQUESTS,
+    FileRole,
+    file_role,
+    json_top_level_is_list,
+)
 from migrator.discovery import JS_SUFFIXES, NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
 from migrator.findings import Finding
-from migrator.secrets import redact
+from migrator.secrets import is_real_key, mask, redact, secret_pattern
 from migrator.settings import Settings
 from migrator.suppressions import code_filter, find_suppressions, unused_codes
 
@@ -32,6 +39,8 @@ if TYPE_CHECKING:  # LibCST is imported lazily: see migrate_python
 
 
 UNUSED_SUPPRESSION = "MM904"
+# a committed key in a file that is not migrated (a test, recorded data, docs)
+SECRET_IN_FILE = "MM508"
 
 
 @dataclass
@@ -269,6 +278,7 @@ def migrate_python(
 def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
     from migrator.python.context import FileContext
     from migrator.python.rawhttp import raw_http_lines
+    from migrator.python.runelsewhere import run_elsewhere
 
     return FileContext(
         settings=settings,
@@ -276,6 +286,7 @@ def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
         ignores=find_suppressions(data),
         enabled=code_filter(settings, display),
         raw_http=raw_http_lines(data, settings),
+        run_elsewhere=run_elsewhere(data),
     )
 
 
@@ -376,6 +387,49 @@ def is_python_script(data: bytes) -> bool:
     return first.startswith(b"#!") and b"python" in first
 
 
+def role_of_file(path: Path, display: str, data: bytes) -> FileRole:
+    """decisions/filekind.py: a test, recorded data, docs, or a request (code, config)."""
+    is_json = config_kind(path) == "json"
+    head = data[:64].decode("utf-8", "replace") if is_json else ""
+    return file_role(display, is_json, is_json and json_top_level_is_list(head))
+
+
+def non_request_result(
+    data: bytes, path: Path, display: str, settings: Settings, role: FileRole
+) -> FileResult:
+    """Tests, recorded data and docs are not requests: nothing in them is rewritten or
+    linted as a connection; a committed key shaped like a real one is still reported."""
+    result = FileResult(path, display, original=data)
+    if not code_filter(settings, display)(SECRET_IN_FILE):
+        return result
+    text = data.decode("utf-8", "replace")
+    rule = settings.catalog.rule(SECRET_IN_FILE)
+    where = f"{DESCRIBED[role]} (not migrated: not a request to OpenAI)"
+    for found in secret_pattern(settings.secret_patterns).finditer(text):
+        key = found.group(0)
+        if not is_real_key(key):
+            continue
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        end_column = column + len(key)
+        message = rule.format(secret=mask(key), key=where)
+        result.findings.append(
+            Finding(
+                display,
+                line,
+                column,
+                line,
+                end_column,
+                SECRET_IN_FILE,
+                rule.severity,
+                message,
+                rule.fixable,
+            )
+        )
+        result.secrets.add(key)
+    return result
+
+
 def process_file(
     path: Path, display: str, settings: Settings, prefilter: re.Pattern[bytes] | None = None
 ) -> FileResult:
@@ -387,6 +441,9 @@ def process_file(
         return result
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
+    role = role_of_file(path, display, data)
+    if role in NOT_REQUESTS and path.suffix not in JS_SUFFIXES:  # (the JS pass decides)
+        return non_request_result(data, path, display, settings, role)
     if path.suffix in NOTEBOOK_SUFFIXES:
         from migrator.notebooks.migrate import migrate_notebook  # builds on this module
 

@@ -35,8 +35,9 @@ def codes(folder: Path, *args: str) -> list[str]:
 @pytest.fixture
 def app(scratch: Path) -> Path:
     (scratch / "app.py").write_text(APP)
-    (scratch / "tests").mkdir()
-    (scratch / "tests" / "test_app.py").write_text('EXPECTED = "gpt-4o"\n')
+    # (a folder of app code: tests/ would not be migrated at all, see test_file_kinds.py)
+    (scratch / "legacy").mkdir()
+    (scratch / "legacy" / "old_app.py").write_text('EXPECTED = "gpt-4o"\n')
     return scratch
 
 
@@ -69,11 +70,11 @@ def test_config_select_and_ignore(app: Path) -> None:
 
 
 def test_per_file_ignores(app: Path) -> None:
-    assert codes(app, "tests") == ["MM212"]
+    assert codes(app, "legacy") == ["MM212"]
     (app / "pyproject.toml").write_text(
-        '[tool.mistral-migrate.per-file-ignores]\n"tests/**" = ["MM2"]\n'
+        '[tool.mistral-migrate.per-file-ignores]\n"legacy/**" = ["MM2"]\n'
     )
-    assert codes(app, "tests") == []
+    assert codes(app, "legacy") == []
     assert codes(app, "app.py") == ["MM103", "MM105", "MM201", "MM206"]
 
 

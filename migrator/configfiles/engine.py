@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 
 from migrator.configfiles.facts import ConfigFacts, config_facts
 from migrator.configfiles.spans import Edit, LineIndex, Scalar
+from migrator.decisions.baseurl import replacement
+from migrator.decisions.file_kinds import is_prose
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.findings import Finding
@@ -182,7 +184,8 @@ class ConfigRewrite:
             return
         kind = classify_url(text, self.settings.catalog.connection)
         if kind == "base":
-            default = self.settings.mistral_base_url
+            # the same depth: a host (no /v1) stays a host (decisions/baseurl.py)
+            default = replacement(text, self.settings.mistral_base_url).url
             if self.report("MM501", value, url=text, key=key, default=default):
                 self.replace(value, default, "base URLs")
             return
@@ -276,6 +279,8 @@ class ConfigRewrite:
         """Model ids inside prose or an expression (`${MODEL:-gpt-4o}`): reported only."""
         if not any(c in value.value for c in " ${}=,"):
             return
+        if is_prose(value.value, lambda word: self.settings.models.lookup(word) is not None):
+            return  # a sentence (a prompt, a record's text) configures nothing
         for found in _TOKEN.finditer(value.value):
             token = found.group(0).rstrip("-_.:")
             match = self.settings.models.lookup(token)
@@ -315,7 +320,7 @@ class ConfigRewrite:
             where = value.sub(found.start("default"), found.end("default"))
             kind = classify_url(url, self.settings.catalog.connection)
             if kind == "base":
-                default = self.settings.mistral_base_url
+                default = replacement(url, self.settings.mistral_base_url).url
                 if self.report("MM501", where, url=url, key=key, default=default):
                     self.replace(where, default, "base URLs")
             elif kind == "endpoint":

@@ -18,6 +18,7 @@ from migrator.decisions.keys import literal_key_code
 from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.python.context import FileContext
 from migrator.python.envexpr import env_get, env_required, quote_of, string_value
+from migrator.python.layout import append_args  # (also used by frameworks.py)
 from migrator.secrets import mask
 
 KEY_KIND = "API keys"
@@ -30,27 +31,6 @@ ConstantOf = Callable[[cst.BaseExpression], "tuple[str, int] | None"]
 
 def _keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
     return {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
-
-
-def append_args(call: cst.Call, new: Sequence[cst.Arg]) -> cst.Call:
-    """Add keyword arguments in the call's own layout (one line, or one per line)."""
-    args = list(call.args)
-    if not args:
-        spaced = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        return call.with_changes(
-            args=[arg.with_changes(comma=spaced) for arg in new[:-1]] + [new[-1]]
-        )
-    if len(args) > 1 and isinstance(args[0].comma, cst.Comma):
-        separator = args[0].comma
-    elif isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
-        separator = cst.Comma(whitespace_after=call.whitespace_before_args)
-    else:
-        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    trailing = args[-1].comma
-    args[-1] = args[-1].with_changes(comma=separator)
-    added = [arg.with_changes(comma=separator) for arg in new[:-1]]
-    added.append(new[-1].with_changes(comma=trailing))
-    return call.with_changes(args=args + added)
 
 
 def _key_from_env(ctx: FileContext) -> cst.BaseExpression:

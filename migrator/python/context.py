@@ -54,6 +54,9 @@ class FileContext:
     # lines of statements that call an OpenAI endpoint URL directly: no rewrite inside
     # (migrator/python/rawhttp.py)
     raw_http: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # functions of the file run outside it -> the names declared for them
+    # (migrator/python/runelsewhere.py, read from the whole file before the pass)
+    run_elsewhere: dict[str, set[str]] = field(default_factory=dict)
     # "javascript": messages speak of object properties, not keyword arguments
     language: str = "python"
     # quote characters of the f-strings enclosing the node being visited (innermost last)

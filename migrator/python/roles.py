@@ -49,6 +49,17 @@ def _container_role(container: cst.CSTNode, parent_of: ParentOf) -> Role:
     return Role("container")
 
 
+def _in_literal_type(index: cst.CSTNode, parent_of: ParentOf) -> bool:
+    """`Literal["gpt-4o", "gpt-4o-mini"]`: a type listing values, not a lookup."""
+    element = parent_of(index) if isinstance(index, cst.Index) else index
+    subscript = parent_of(element) if element is not None else None
+    if not isinstance(subscript, cst.Subscript):
+        return False
+    value = subscript.value
+    name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", "")
+    return name == "Literal"
+
+
 def role_of(node: cst.CSTNode, parent_of: ParentOf) -> Role:
     parent = parent_of(node)
     if isinstance(parent, cst.Arg):
@@ -77,7 +88,7 @@ def role_of(node: cst.CSTNode, parent_of: ParentOf) -> Role:
     if isinstance(parent, cst.MatchValue):
         return Role("match")
     if isinstance(parent, (cst.Index, cst.SubscriptElement)):
-        return Role("subscript")
+        return Role("type") if _in_literal_type(parent, parent_of) else Role("subscript")
     if (
         isinstance(parent, cst.BooleanOperation)
         and isinstance(parent.operator, cst.Or)

@@ -8,17 +8,21 @@ are settled before the call or assignment that holds them.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import libcst as cst
 from libcst.metadata import (
     Assignment,
     CodeRange,
     PositionProvider,
+    QualifiedNameSource,
     ScopeProvider,
 )
 
 from migrator.decisions.connection import ConnectionVerdict
+from migrator.decisions.names import may_add_names
 from migrator.frameworks import Framework
-from migrator.python import clients, envreads, frameworks, layout, models, urls
+from migrator.python import clients, envreads, frameworks, layout, models, runelsewhere, urls
 from migrator.python.calls import CallChecker
 from migrator.python.clientref import ClientResolver
 from migrator.python.connections import Connections
@@ -27,6 +31,7 @@ from migrator.python.envexpr import string_value
 from migrator.python.imports import ensure_import_os
 from migrator.python.nodeindex import NodeIndex, iter_nodes, node_index
 from migrator.python.roles import Role, role_of
+from migrator.secrets import is_real_key, mask
 
 # why an id inside a raw HTTP request to an OpenAI URL stays (the URL has MM109)
 RAW_REQUEST = "it is sent in a raw HTTP request to an OpenAI URL (MM109)"
@@ -55,6 +60,11 @@ class MigrationTransformer(cst.CSTTransformer):
         self.legacy_sdk = False
         self.index: NodeIndex | None = None  # set when the visit reaches the module
         self._qualified: dict[cst.CSTNode, set[str]] = {}
+        self.env_uses: envreads.EnvUses | None = None
+        # functions run outside this module -> the names declared for them
+        self.run_elsewhere: dict[str, set[str]] = {}
+        # per function being visited that runs elsewhere: the run's state on entry
+        self.function_marks: list[tuple[int, Counter[str], set[str], bool] | None] = []
         scope = lambda node: self.get_metadata(ScopeProvider, node, None)  # noqa: E731
         self.calls = CallChecker(ctx, self.qualified, self.position, self.parent, scope)
         # Calls on an Azure client name a deployment, not a model: never rewritten (MM107
@@ -81,6 +91,24 @@ class MigrationTransformer(cst.CSTTransformer):
         if not names and self.star_sdk and isinstance(node, cst.Name):
             return {f"{self.connection.sdk_module}.{node.value}"}
         return names
+
+    def imported(self, node: cst.CSTNode) -> set[str]:
+        """Qualified names that come from an import (not a local definition)."""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        found = scope.get_qualified_names_for(node) if scope is not None else ()
+        return {q.name for q in found if q.source is QualifiedNameSource.IMPORT}
+
+    def references(self, target: cst.Name) -> list[cst.CSTNode]:
+        """The places that read what `target` (an assignment target) is bound to."""
+        scope = self.get_metadata(ScopeProvider, target, None)
+        if scope is None:
+            return []
+        return [
+            access.node
+            for assignment in scope.assignments[target.value]
+            if isinstance(assignment, Assignment) and assignment.node is target
+            for access in assignment.references
+        ]
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         return self.get_metadata(PositionProvider, node)
@@ -140,6 +168,15 @@ class MigrationTransformer(cst.CSTTransformer):
                 elif name in self.base_settings:
                     self.module_sets_base = True
                     module_base = assign.value
+        self.run_elsewhere = self.ctx.run_elsewhere
+        self.env_uses = envreads.EnvUseCollector(
+            self.ctx,
+            self.qualified,
+            self.imported,
+            self.parent,
+            lambda found: self.position(found).start.line,
+            self.references,
+        ).collect(node)
         # openai<1.0 reads `api_base`, not `base_url`: a legacy file gets the legacy name
         # (a file that only sets the module up is recognised by names 0.x alone has)
         self.legacy_sdk = bool(self.key_statements) and any(
@@ -224,6 +261,54 @@ class MigrationTransformer(cst.CSTTransformer):
         addition = clients.module_setting_statement(target, attr, self.ctx)
         return cst.FlattenSentinel([updated, addition])
 
+    # -- functions run outside this module (decisions/names.py) ----------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value not in self.run_elsewhere:
+            self.function_marks.append(None)
+            return
+        ctx = self.ctx
+        self.function_marks.append(
+            (len(ctx.findings), Counter(ctx.rewrites), set(ctx.env_vars), ctx.needs_os)
+        )
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        mark = self.function_marks.pop()
+        if mark is None or updated is original:
+            return updated
+        added = (
+            {"os"}
+            if runelsewhere.names_used(updated, "os") > runelsewhere.names_used(original, "os")
+            else set()
+        )
+        available = self.run_elsewhere[original.name.value] | runelsewhere.imported_in(original)
+        if may_add_names(added, run_elsewhere=True, available=available):
+            return updated
+        found, rewrites, env_vars, needs_os = mark
+        ctx = self.ctx
+        undone = [f for f in ctx.findings[found:] if f.fixable]
+        ctx.findings[found:] = [f for f in ctx.findings[found:] if not f.fixable]
+        ctx.rewrites, ctx.env_vars, ctx.needs_os = rewrites, env_vars, needs_os
+        ctx.report(
+            "MM126",
+            self.position(original.name),
+            function=original.name.value,
+            names=", ".join(sorted(added)),
+            count=len(undone),
+            codes=", ".join(sorted({f.code for f in undone})) or "none",
+        )
+        for literal in iter_nodes(original):
+            value = string_value(literal) if isinstance(literal, cst.SimpleString) else None
+            if value in ctx.secrets and is_real_key(value):  # still committed: still said
+                ctx.report(
+                    "MM508",
+                    self.position(literal),
+                    secret=mask(value),
+                    key=f"{original.name.value}() (not migrated, see MM126)",
+                )
+        return original
+
     # -- literals ---------------------------------------------------------------------
     def leave_SimpleString(
         self, original: cst.SimpleString, updated: cst.SimpleString
@@ -236,8 +321,8 @@ class MigrationTransformer(cst.CSTTransformer):
             # Model.GPT4O = "gpt-4o" is an identifier other code matches on: rewriting it
             # would make members collide (two ids, one Mistral target) or change lookups
             role = Role("enum-member")
-        if self._is_env_default(role):
-            return updated
+        if role.kind == "type" or self._is_env_default(role):
+            return updated  # a Literal[...] type names values; a read's default: envreads
         where = self.position(original)
         match = self.ctx.settings.models.lookup(value)
         stays = self.connections.left_alone(where)
@@ -279,7 +364,37 @@ class MigrationTransformer(cst.CSTTransformer):
                 model_keyword = sorted(self.connection.model_keywords)[0]
                 role = Role("keyword", model_keyword, role.call)
             return models.rewrite_literal(updated, match, role, where, self.ctx, destination)
-        return urls.rewrite_literal(updated, value, role, where, self.ctx)
+        return urls.rewrite_literal(
+            updated, value, role, where, self.ctx, lambda: self._host_uses_seen(original)
+        )
+
+    def _host_uses_seen(self, value: cst.BaseExpression) -> bool:
+        """`HOST = <value>` and every use of HOST appends the API path (`f"{HOST}/v1/..."`)."""
+        holder = self.parent(value)
+        if isinstance(holder, cst.BooleanOperation):  # os.getenv(...) or "<host>"
+            value, holder = holder, self.parent(holder)
+        if not (isinstance(holder, cst.Assign) and len(holder.targets) == 1):
+            return False
+        target = holder.targets[0].target
+        if not isinstance(target, cst.Name):
+            return False
+        return urls.uses_append_api_path(
+            self.references(target), self.parent, self.ctx.settings.mistral_base_url
+        )
+
+    def _tested_for_presence(self, read: cst.Call) -> bool:
+        """The read, or the one name it is assigned to, stands in a presence test."""
+        if envreads.in_presence_test(read, self.parent):
+            return True
+        holder = self.parent(read)
+        target: cst.BaseExpression | None = None
+        if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+            target = holder.targets[0].target
+        elif isinstance(holder, (cst.AnnAssign, cst.NamedExpr)):
+            target = holder.target
+        if not isinstance(target, cst.Name):
+            return False
+        return any(envreads.in_presence_test(use, self.parent) for use in self.references(target))
 
     def _on_azure_client(self, role: Role) -> bool:
         if role.call is None or not isinstance(role.call.func, cst.Attribute):
@@ -382,6 +497,9 @@ class MigrationTransformer(cst.CSTTransformer):
                 self.ctx,
                 has_fallback,
                 self.connections.destination(original),
+                self._tested_for_presence(original),
+                self.env_uses,
+                lambda: self._host_uses_seen(original),
             )
         framework = self.ctx.settings.frameworks.of(names)
         if framework is not None and framework.kind != "wrapper":
@@ -462,13 +580,50 @@ class MigrationTransformer(cst.CSTTransformer):
                 "MM108", where, keyword=f"getattr({self.connection.sdk_module}, {attribute!r})"
             )
 
+    def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.Dict:
+        if self.ctx.fstring_quotes:  # no line breaks in f-strings
+            return updated
+        return layout.fit_dict(
+            original,
+            updated,
+            self.position(original).start.column,
+            self._line_indent(original),
+            self.ctx.indent,
+            self.ctx.settings.line_length,
+        )
+
+    def _line_indent(self, node: cst.CSTNode) -> str | None:
+        """The indentation, relative to its block, of the line `node` starts on, where the
+        tree shows it: a statement's own line, or an argument on a line of its own."""
+        parent = self.parent(node)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Expr)):
+            return ""
+        if isinstance(parent, cst.Arg):
+            call = self.parent(parent)
+            if not isinstance(call, cst.Call):
+                return None
+            args = list(call.args)
+            index = args.index(parent)
+            before = call.whitespace_before_args if index == 0 else args[index - 1].comma
+            if isinstance(before, cst.Comma):
+                before = before.whitespace_after
+            if isinstance(before, cst.ParenthesizedWhitespace):
+                return before.last_line.value
+        return None
+
     def leave_Subscript(
         self, original: cst.Subscript, updated: cst.Subscript
     ) -> cst.BaseExpression:
         if envreads.ENV_MAPPING in self.qualified(original.value):
             if self.connections.left_alone(self.position(original)) is not None:
                 return updated
-            return envreads.rewrite_subscript(updated, self.position(original), self.ctx)
+            return envreads.rewrite_subscript(
+                updated,
+                self.position(original),
+                self.ctx,
+                self.env_uses,
+                envreads.is_write_target(original, self.parent),
+            )
         return updated
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
