@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from migrator.decisions.model_ids import Destination
 from migrator.decisions.baseurl import replacement
 from migrator.decisions.env_writes import EnvUseVerdict, judge_env_use
 from migrator.decisions.envvars import default_for_read, judge_kept_read
+from migrator.decisions.model_ids import Destination
 from migrator.endpoints import classify_url
 from migrator.envnames import renamed_variable
 from migrator.python import models, urls
