@@ -6,6 +6,8 @@ internal failure (one line on stderr; the traceback only with --verbose).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import sys
@@ -37,7 +39,7 @@ from migrator.cliopts import (
     verbose_traceback,
 )
 from migrator.diffing import unified_diff
-from migrator.discovery import JS_SUFFIXES, PYTHON_SUFFIXES, repo_root
+from migrator.discovery import JS_SUFFIXES, PYTHON_SUFFIXES, tree_root
 from migrator.display import printable, printable_lines
 from migrator.findings import Finding, severity_rank
 from migrator.init_project import ENV_EXAMPLE, init_project
@@ -60,7 +62,9 @@ from migrator.secrets import redact
 from migrator.settings import ConfigError, Settings, build_settings, load_settings
 from migrator.writer import (
     ChangedOnDisk,
+    NotRegular,
     OutsideTree,
+    ReadOnly,
     deferred_interrupts,
     interrupt_on_sigterm,
     write_atomic,
@@ -102,6 +106,17 @@ def main(verbose: bool) -> None:
     Each path uses the nearest config above it (.mistral-migrate.toml,
     mistral-migrate.toml, or pyproject.toml with [tool.mistral-migrate]).
     """
+    keep_undecodable_names()
+
+
+def keep_undecodable_names() -> None:
+    """A file name that is not valid UTF-8 reaches Python as a str holding surrogates;
+    written back out as the bytes it was made of (what `ls` shows), so one such name
+    cannot stop a run in any output format."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, AttributeError, io.UnsupportedOperation):
+                stream.reconfigure(errors="surrogateescape")
 
 
 def _text(data: bytes) -> str:
@@ -249,27 +264,26 @@ def report_tool_problems(result: FileResult) -> None:
 
 
 def write_one(result: FileResult, written: list[str]) -> bool:
-    """Write one file atomically; False (and a line on stderr) when it was not written."""
+    """Write one file atomically; False (and a line on stderr naming it) when it was not
+    written: `fix` then exits 1, whatever is left for review."""
     assert result.new is not None
+    why = None
     try:
         with deferred_interrupts():
-            write_atomic(result.path, result.new, result.original, repo_root(Path.cwd()))
+            write_atomic(result.path, result.new, result.original, tree_root(result.path))
             written.append(result.display)
         return True
     except OutsideTree as error:
-        click.echo(
-            f"mistral-migrate: {result.display} links to {error}, outside this tree; not written",
-            err=True,
-        )
+        why = f"links to {error}, outside this tree"
     except ChangedOnDisk:
-        click.echo(
-            f"mistral-migrate: {result.display} changed on disk during the run; not written",
-            err=True,
-        )
+        why = "changed on disk during the run"
+    except ReadOnly:
+        why = "is read-only"
+    except NotRegular:
+        why = "is not a regular file"
     except OSError as error:
-        click.echo(
-            f"mistral-migrate: cannot write {result.display}: {error.strerror or error}", err=True
-        )
+        why = f"cannot be written: {error.strerror or error}"
+    click.echo(f"mistral-migrate: {result.display} {why}; not written", err=True)
     return False
 
 
@@ -305,7 +319,9 @@ def still_true(
     return moved
 
 
-def fix_one(result: FileResult, settings: Settings, annotate: bool, written: list[str]) -> None:
+def fix_one(
+    result: FileResult, settings: Settings, annotate: bool, written: list[str], failed: list[str]
+) -> None:
     """Rewrite, write and re-check one file; with --annotate, then bring its TODO comments
     in line with what the re-check still reports (added where missing, stale ones gone),
     so a second `fix --annotate` changes nothing."""
@@ -313,6 +329,7 @@ def fix_one(result: FileResult, settings: Settings, annotate: bool, written: lis
     before = result.original
     if result.changed and result.new is not None:
         if not write_one(result, written):
+            failed.append(result.display)
             return
         point_at_written_lines(result, settings)
     kept = (
@@ -371,7 +388,11 @@ def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> 
     the key is in the history and must be revoked. With `-` the fixed standard input is
     printed on stdout and the findings go to stderr.
 
-    Exit 0 when nothing is left for review, 1 when review findings remain.
+    A file that cannot be written (read-only, changed on disk, a link out of its tree)
+    is named on stderr and left as it was.
+
+    Exit 0 when nothing is left for review, 1 when review findings remain or a file
+    could not be written.
     """
     options = RunOptions.take(params)
     if options.from_stdin:
@@ -380,12 +401,13 @@ def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> 
     console = make_console()
     done: list[tuple[Settings, FileResult]] = []
     written: list[str] = []
+    failed: list[str] = []
     interrupt_on_sigterm()
     try:
         for settings, result in results(options):
             done.append((settings, result))
             verbose_traceback(result)
-            fix_one(result, settings, annotate, written)
+            fix_one(result, settings, annotate, written, failed)
     except KeyboardInterrupt:
         click.echo(
             f"mistral-migrate: interrupted; {len(written)} file(s) were written whole, the rest "
@@ -393,9 +415,12 @@ def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> 
             err=True,
         )
         sys.exit(130)
+    unwritten = set(failed)  # a file not written still has all of its findings
     for _settings, result in done:
         result.findings = [
-            f for f in result.findings if not f.fixable or kept_after_fix(f, _settings)
+            f
+            for f in result.findings
+            if not f.fixable or kept_after_fix(f, _settings) or result.display in unwritten
         ]
     review = [f for _settings, r in done for f in r.findings]
     files = [result for _settings, result in done]
@@ -404,7 +429,13 @@ def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> 
         if review:
             console.print()
         print_fix_summary(console, files, list(dict.fromkeys(written)), review)
-    sys.exit(1 if _failed([(s, r.findings) for s, r in done], fail_on, exit_zero) else 0)
+    if failed:
+        click.echo(
+            f"mistral-migrate: {len(failed)} file(s) could not be written: {', '.join(failed)}",
+            err=True,
+        )
+    left = _failed([(s, r.findings) for s, r in done], fail_on, exit_zero)
+    sys.exit(1 if failed or left else 0)
 
 
 def kept_after_fix(finding: Finding, settings: Settings) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -81,12 +82,62 @@ def _default_excluded(name: str) -> bool:
     )
 
 
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, at most `limit` + 1 of them (so an over-limit file is known
+    without reading it whole). Anything else raises NotRegularFile before a byte is read:
+    opening is non-blocking, so a FIFO named `x.py` cannot hang the run and a character
+    device named `zero.py` cannot fill the memory."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFile(_kind(status.st_mode))
+        if limit is not None and status.st_size > limit:
+            raise OverLimit(status.st_size)
+        chunks = []
+        left = limit + 1 if limit is not None else -1
+        while left:
+            chunk = os.read(fd, min(left, 1 << 20) if left > 0 else 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left = max(left - len(chunk), 0) if left > 0 else left
+        data = b"".join(chunks)
+        if limit is not None and len(data) > limit:  # grew while it was read
+            raise OverLimit(len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a device, a socket or a folder where a source file was expected."""
+
+
+class OverLimit(OSError):
+    """A file larger than the size limit; `args[0]` is its size in bytes."""
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def _gitignore(folder: str) -> pathspec.GitIgnoreSpec | None:
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as stream:
-            lines = stream.read().splitlines()
-    except OSError:  # absent (the common case), a folder, unreadable
+        data = read_regular(os.path.join(folder, ".gitignore"), 10_000_000)
+    except OSError:  # absent (the common case), a folder, a FIFO, unreadable, huge
         return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except (ValueError, TypeError):  # a pattern pathspec cannot compile: ignore the file
@@ -135,8 +186,8 @@ def walk(
     the config), else to `root`. Symlinked folders are never entered (no loops, no way
     out of the tree); a symlinked file is kept only when it points inside `root`.
     """
-    root_real = root.resolve()
-    anchor = (project_root or root).resolve()
+    root_real = _real(root)
+    anchor = _real(project_root or root)
     excluded = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
     top = str(root_real)
 
@@ -162,7 +213,7 @@ def walk(
             path = os.path.join(shown, entry.name)
             try:
                 if entry.is_symlink():
-                    target = Path(real).resolve()
+                    target = _real(real)
                     if (
                         not target.is_relative_to(root_real)
                         or not target.is_file()
@@ -204,24 +255,75 @@ def walk(
 def discover(
     paths: Sequence[Path], exclude: Sequence[str] = (), project_root: Path | None = None
 ) -> list[Path]:
-    """Files to process, de-duplicated, in a stable order. Named files are always read."""
-    seen: dict[Path, None] = {}
+    """Files to process, each once, in a stable order. Named files are always read.
+
+    A file reached twice (`check . ./sub $PWD/a.py`, a link to a walked file) is the same
+    file: it is kept under the first name it was reached by, so its findings are
+    reported once."""
+    seen: dict[object, Path] = {}
     for path in paths:
-        if path.is_dir():
-            for found in walk(path, exclude, project_root):
-                seen.setdefault(found, None)
-        else:
-            seen.setdefault(path, None)
-    return list(seen)
+        found = walk(path, exclude, project_root) if _is_dir(path) else (path,)
+        for item in found:
+            seen.setdefault(file_identity(item), item)
+    return list(seen.values())
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def file_identity(path: Path) -> object:
+    """The file behind a name: device and inode where it can be stat'ed (links, `./`,
+    absolute and relative spellings agree), else its real path."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return _real(path)
+    return (status.st_dev, status.st_ino)
+
+
+def _real(path: str | Path) -> Path:
+    """`Path.resolve` without its RuntimeError on a symlink loop (Python 3.11): a loop
+    resolves to where the loop starts, and later reads of it fail as OSError."""
+    return Path(os.path.realpath(path))
 
 
 def repo_root(start: Path) -> Path:
     """The git work tree holding `start` (for a/ b/ diff paths), else `start` itself."""
-    start = start.resolve()
+    start = _real(start)
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
     return start
+
+
+# a git work tree first; without one, the nearest project file
+PROJECT_MARKERS = ((".git",), ("pyproject.toml", "package.json"))
+
+
+def tree_root(path: Path) -> Path:
+    """The tree a file named `path` belongs to, for the check that no write leaves it.
+
+    Found from the file's own location as written, not from the working directory (a
+    file in `repo/` named from a folder without `.git` belongs to `repo/`), and only
+    among folders not reached through a symlinked folder: `linkdir/x.py`, where
+    `linkdir` points elsewhere, belongs to the tree holding `linkdir`, so its real
+    location is outside it. Without a `.git` above, the folder of the nearest
+    pyproject.toml or package.json, else the file's own folder."""
+    absolute = Path(os.path.abspath(path))
+    folders = list(absolute.parents)  # nearest first
+    for index in range(len(folders) - 1, -1, -1):  # from the top: the first symlinked one
+        if os.path.islink(folders[index]):
+            folders = folders[index + 1 :]
+            break
+    for markers in PROJECT_MARKERS:
+        for folder in folders:
+            if any(os.path.lexists(folder / marker) for marker in markers):
+                return _real(folder)
+    return _real(folders[0]) if folders else _real(absolute.parent)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -233,6 +335,6 @@ def display_path(path: Path, root: Path) -> str:
     if absolute.startswith(prefix):
         return Path(absolute[len(prefix) :]).as_posix()
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return _real(path).relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()

@@ -4,6 +4,14 @@ A LibCST parse is CPU-bound, so files are spread over a process pool. A small ba
 pre-commit call names a handful of files) runs in this process: starting a pool costs
 more than it saves. Workers get the settings once, at start-up, and stream results back
 through `imap`, so the parent never holds more than a chunk of them.
+
+A large file is different: its syntax tree takes about a thousand times its size in
+memory (measured: README "Reliability"), the native parser cannot be interrupted, and
+a parser that runs out of memory may abort its whole process. So each file of
+ISOLATE_BYTES or more is migrated alone in a child process whose address space is
+bounded (RLIMIT_AS, where the platform has it): a file that needs more than that is
+reported (MM902) instead of exhausting the machine, and Ctrl-C or SIGTERM ends the
+child at once instead of waiting for its parse to return.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +30,59 @@ from migrator.settings import Settings
 # Below either bound the pool's start-up costs more than parallel parsing saves.
 MIN_FILES_FOR_POOL = 16
 MIN_BYTES_FOR_POOL = 256_000
+# Files this large are migrated alone, in a child process with bounded memory.
+ISOLATE_BYTES = 200_000
+# The address space a child may add to what it inherits: a little over what the
+# largest file the default max-file-size lets through was measured to need.
+MEMORY_PER_FILE = 2_500_000_000
 
-Job = tuple[int, Path, str]
+Job = tuple[int, Path, str, int]  # index, path, display path, size in bytes
 
 _settings: Settings | None = None
 _cache: ResultCache | None = None
+_recheck = False
 
 
-def _init(settings: Settings, use_cache: bool) -> None:
-    global _settings, _cache
+def _init(settings: Settings, use_cache: bool, recheck: bool = False) -> None:
+    global _settings, _cache, _recheck
     _settings = settings
     add_secret_patterns(settings.secret_patterns)  # a spawned worker starts without them
     _cache = ResultCache.open(settings) if use_cache else None
+    _recheck = recheck
 
 
 def _work(job: Job) -> tuple[int, Any]:
-    from migrator.pipeline import process_file
+    from migrator.pipeline import process_data, process_file
 
-    index, path, display = job
+    index, path, display, _size = job
     assert _settings is not None
-    result = process_file(path, display, _settings)
+    try:
+        result = process_file(path, display, _settings)
+    except MemoryError:
+        return index, _out_of_memory(path, display, _settings)
     if _cache is not None and result.original:
         _cache.put(result)
+    if _recheck and result.changed and result.new is not None:
+        # what `fix` reports after writing: the findings of the file as it will be,
+        # computed here, in parallel, instead of once more in the main process
+        try:
+            after = process_data(result.new, path, display, _settings)
+        except MemoryError:
+            after = None
+        if after is not None:
+            result.rechecked = after.findings
+            result.secrets |= after.secrets
     if not result.changed and not result.findings:
         result.original = b""  # only rewrites and reports need it; keep the pipe light
     return index, result
+
+
+def _out_of_memory(path: Path, display: str, settings: Settings) -> Any:
+    from migrator.pipeline import FileResult, tool_finding
+
+    limit = f"{MEMORY_PER_FILE / 1e9:.1f} GB"
+    reason = f"needs more than the {limit} of memory a file may use; it was skipped"
+    return FileResult(path, display, findings=[tool_finding(display, "MM902", settings, reason)])
 
 
 def default_jobs() -> int:
@@ -63,20 +99,102 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def _bound_memory(extra: int) -> None:
+    """Cap this process's address space at what it has now plus `extra` bytes."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as stream:
+            pages = int(stream.read().split()[0])
+        current = pages * os.sysconf("SC_PAGE_SIZE")
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = current + extra
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass  # no RLIMIT_AS or no /proc (macOS, Windows): the size limit alone bounds it
+
+
+def _isolated_child(job: Job, connection: Any) -> None:
+    from migrator.pipeline import FileResult, tool_finding
+
+    assert _settings is not None
+    _bound_memory(MEMORY_PER_FILE)
+    try:
+        outcome = _work(job)
+    except MemoryError:
+        outcome = job[0], _out_of_memory(job[1], job[2], _settings)
+    except Exception as error:  # as in the pipeline: one file's failure ends no run
+        finding = tool_finding(job[2], "MM903", _settings, f"{type(error).__name__}: {error}")
+        outcome = job[0], FileResult(job[1], job[2], findings=[finding])
+    try:
+        connection.send(outcome)
+    finally:
+        connection.close()
+
+
+def _isolated(job: Job) -> tuple[int, Any]:
+    """One large file in its own process; a child that dies (a native parser's abort
+    when its memory is exhausted) is reported as over the memory bound."""
+    assert _settings is not None
+    context = _context()
+    if context.get_start_method() != "fork":
+        return _work(job)  # the child would not inherit the settings: run it here
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_isolated_child, args=(job, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while child.is_alive() or receiver.poll():
+            if receiver.poll(0.2):  # short waits: a signal is handled between them
+                try:
+                    return receiver.recv()  # type: ignore[no-any-return]
+                except EOFError:
+                    break
+        return job[0], _out_of_memory(job[1], job[2], _settings)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        with suppress(Exception):
+            child.join(5)
+
+
+def _in_order(jobs: Sequence[Job], small: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """Every job's result in the jobs' order: large ones isolated, the rest from `small`."""
+    for job in jobs:
+        if job[3] >= ISOLATE_BYTES:
+            yield _isolated(job)
+        else:
+            yield next(small)
+
+
 @contextmanager
 def migrate_all(
-    jobs: Sequence[Job], settings: Settings, processes: int, size: int, use_cache: bool
+    jobs: Sequence[Job],
+    settings: Settings,
+    processes: int,
+    size: int,
+    use_cache: bool,
+    recheck: bool = False,
 ) -> Iterator[Iterator[tuple[int, Any]]]:
     """An iterator of (index, FileResult) for every job, in the jobs' order.
 
-    A context manager so that the pool exists (forked) before the caller starts any
-    thread, such as the progress bar's, and is shut down when the caller is done.
+    `recheck` (for `fix`): a rewritten file's findings as it will be written are computed
+    with it, in the worker. A context manager so that the pool exists (forked) before
+    the caller starts any thread, such as the progress bar's, and is shut down when the
+    caller is done.
     """
-    if not use_pool(processes, len(jobs), size):
-        _init(settings, use_cache)
-        yield (_work(job) for job in jobs)
+    _init(settings, use_cache, recheck)
+    small = [job for job in jobs if job[3] < ISOLATE_BYTES]
+    small_size = sum(job[3] for job in small)
+    if not use_pool(processes, len(small), small_size):
+        yield _in_order(jobs, (_work(job) for job in small))
         return
-    processes = min(processes, len(jobs))
-    chunksize = max(1, min(8, len(jobs) // (processes * 8)))
-    with _context().Pool(processes, initializer=_init, initargs=(settings, use_cache)) as pool:
-        yield pool.imap(_work, jobs, chunksize)
+    processes = min(processes, len(small))
+    chunksize = max(1, min(8, len(small) // (processes * 8)))
+    with _context().Pool(
+        processes, initializer=_init, initargs=(settings, use_cache, recheck)
+    ) as pool:
+        yield _in_order(jobs, pool.imap(_work, small, chunksize))

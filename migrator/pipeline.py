@@ -9,10 +9,13 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import traceback
 import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +29,14 @@ from migrator.decisions.file_kinds import (
     file_role,
     json_top_level_is_list,
 )
-from migrator.discovery import JS_SUFFIXES, NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
+from migrator.discovery import (
+    JS_SUFFIXES,
+    NOTEBOOK_SUFFIXES,
+    PYTHON_SUFFIXES,
+    NotRegularFile,
+    OverLimit,
+    read_regular,
+)
 from migrator.findings import Finding
 from migrator.secrets import is_real_key, mask, redact, secret_pattern
 from migrator.settings import Settings
@@ -58,6 +68,8 @@ class FileResult:
     error: str | None = None
     # notebooks: cell number -> (source before, source after) of each code cell read
     cells: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # `fix`: the findings of `new` itself, computed in the worker (parallel.py)
+    rechecked: list[Finding] | None = None
 
     @property
     def changed(self) -> bool:
@@ -194,7 +206,32 @@ def decode_python(data: bytes) -> str:
     return data.decode(encoding)
 
 
+# Valid Python nests brackets at most 200 deep (CPython's tokenizer limit); LibCST's tree
+# walk takes several Python frames per level, so such code needs more than the default
+# 1,000 frames. This is enough for the deepest valid code, and small enough for C's stack.
+RECURSION_ROOM = 12_000
+
+
+@contextmanager
+def recursion_room(frames: int) -> Iterator[None]:
+    """Let the tree walk recurse `frames` deep, then restore the previous limit."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def migrate_python(
+    data: bytes, display: str, settings: Settings, slicing: str = "auto"
+) -> FileResult:
+    """The Python pass over one file, with room for deeply nested (valid) code."""
+    with recursion_room(RECURSION_ROOM):
+        return _migrate_python(data, display, settings, slicing)
+
+
+def _migrate_python(
     data: bytes, display: str, settings: Settings, slicing: str = "auto"
 ) -> FileResult:
     """The Python pass over one file. `slicing` is "auto" (look only at the top-level
@@ -234,6 +271,10 @@ def migrate_python(
         ctx = new_context(data, display, settings)
         try:
             new = full_pass(module, ctx)
+        except RecursionError:  # past even RECURSION_ROOM: said plainly, not as a crash
+            reason = "nested too deeply for the tool to walk its syntax tree"
+            result.findings.append(tool_finding(display, "MM901", settings, reason))
+            return result
         except Exception as error:  # one file's internal failure must not end the run
             result.error = traceback.format_exc()
             result.findings.append(
@@ -364,16 +405,21 @@ def migrate_config_file(data: bytes, path: Path, display: str, settings: Setting
 
 
 def read_file(path: Path, display: str, settings: Settings) -> tuple[bytes | None, Finding | None]:
+    """The file's bytes, or None and an MM902 that says why not. Only regular files are
+    read (a FIFO or a device named `x.py` is reported, never waited on or read whole)."""
+    limit = settings.max_file_size
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_size:
-            return None, tool_finding(
-                display,
-                "MM902",
-                settings,
-                f"{size:,} bytes is over the {settings.max_file_size:,}-byte limit (max-file-size)",
-            )
-        data = path.read_bytes()
+        data = read_regular(path, limit)
+    except OverLimit as error:
+        size = error.args[0]
+        return None, tool_finding(
+            display,
+            "MM902",
+            settings,
+            f"{size:,} bytes is over the {limit:,}-byte limit (max-file-size)",
+        )
+    except NotRegularFile as error:
+        return None, tool_finding(display, "MM902", settings, f"{error.args[0]}, not a file")
     except OSError as error:
         return None, tool_finding(display, "MM902", settings, error.strerror or str(error))
     if b"\0" in data:
@@ -439,6 +485,17 @@ def process_file(
         if problem:
             result.findings.append(problem)
         return result
+    return process_data(data, path, display, settings, prefilter)
+
+
+def process_data(
+    data: bytes,
+    path: Path,
+    display: str,
+    settings: Settings,
+    prefilter: re.Pattern[bytes] | None = None,
+) -> FileResult:
+    """One file's bytes, already read, through the pass its kind takes."""
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):
         return FileResult(path, display, original=data)
     role = role_of_file(path, display, data)

@@ -23,9 +23,14 @@ from migrator.settings import Settings
 
 
 def run(
-    paths: Sequence[Path], settings: Settings, jobs: int | None = None, use_cache: bool = True
+    paths: Sequence[Path],
+    settings: Settings,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    recheck: bool = False,
 ) -> Iterator[Any]:
-    """FileResult per discovered file, in discovery order."""
+    """FileResult per discovered file, in discovery order. With `recheck` (for `fix`) a
+    rewritten file comes with the findings of its new text (FileResult.rechecked)."""
     from migrator.pipeline import FileResult, read_file
 
     # paths in every output are relative to the project's git work tree (else its config's
@@ -52,15 +57,19 @@ def run(
             if signature is not None:
                 unaffected[display] = signature
             done.append(FileResult(path, display))
-        elif cache is not None and (hit := cache.get(data, display, path)) is not None:
+        elif (
+            cache is not None
+            and (hit := cache.get(data, display, path)) is not None
+            and not (recheck and hit.changed)  # a worker checks what will be written
+        ):
             done.append(hit)
         else:
-            todo.append((len(done), path, display))
+            todo.append((len(done), path, display, len(data)))
             done.append(None)
             size += len(data)
     with ExitStack() as stack:
         results = stack.enter_context(
-            migrate_all(todo, settings, jobs or default_jobs(), size, cache is not None)
+            migrate_all(todo, settings, jobs or default_jobs(), size, cache is not None, recheck)
         )
         advance = stack.enter_context(progress(len(done), wanted(len(todo))))
         position = 0

@@ -77,16 +77,18 @@ def test_empty_file_is_fine(scratch: Path) -> None:
 
 
 def test_unreadable_file_is_reported(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import pipeline
+
     target = scratch / "locked.py"
     target.write_bytes(CLIENT)
-    real = Path.read_bytes
+    real = pipeline.read_regular
 
-    def deny(self: Path) -> bytes:
-        if self.name == "locked.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def deny(path: Path, limit: int | None = None) -> bytes:
+        if Path(path).name == "locked.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(pipeline, "read_regular", deny)
     records = _check_json(scratch, "locked.py")
     assert [(r["code"], r["message"]) for r in records] == [
         ("MM902", "cannot read: Permission denied")

@@ -53,11 +53,25 @@ def compose(text: str) -> list[Node]:
 
 
 class Walker:
+    """Walks each node once. An alias (`*name`) is the very node its anchor defined, so a
+    node met again is skipped: it was decided where it is written, and 400 bytes of
+    aliases to aliases (a "billion laughs" file) cannot make the walk, the findings or
+    the count of rewrites grow exponentially."""
+
     def __init__(self, text: str, rewrite: ConfigRewrite) -> None:
         self.text, self.rewrite = text, rewrite
         self.facts = rewrite.facts
+        self.seen: set[int] = set()
+
+    def first_visit(self, node: Node) -> bool:
+        if id(node) in self.seen:
+            return False
+        self.seen.add(id(node))
+        return True
 
     def node(self, node: Node, path: tuple[str, ...]) -> None:
+        if not self.first_visit(node):
+            return
         if isinstance(node, MappingNode):
             self.mapping(node, path)
         elif isinstance(node, SequenceNode):
@@ -73,9 +87,8 @@ class Walker:
         for key, value in entries:
             child = (*path, key.value)
             if isinstance(value, ScalarNode):
-                self.rewrite.entry(
-                    scalar(key, self.text), scalar(value, self.text), child, siblings
-                )
+                written = scalar(value, self.text) if self.first_visit(value) else None
+                self.rewrite.entry(scalar(key, self.text), written, child, siblings)
             else:
                 self.rewrite.entry(scalar(key, self.text), None, child, siblings)
                 self.node(value, child)
@@ -106,8 +119,11 @@ class Walker:
         names = {m.group("name") for item in items if (m := _ENV_ITEM.match(item.value))}
         for item in node.value:
             if isinstance(item, MappingNode) and in_env:
-                self.mapping(item, path)
+                if self.first_visit(item):
+                    self.mapping(item, path)
             elif isinstance(item, ScalarNode):
+                if not self.first_visit(item):
+                    continue
                 found = scalar(item, self.text)
                 match = _ENV_ITEM.match(found.value) if in_env and found.exact else None
                 if match:
