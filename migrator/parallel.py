@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -32,9 +33,9 @@ MIN_FILES_FOR_POOL = 16
 MIN_BYTES_FOR_POOL = 256_000
 # Files this large are migrated alone, in a child process with bounded memory.
 ISOLATE_BYTES = 200_000
-# The address space a child may add to what it inherits: a little over what the
-# largest file the default max-file-size lets through was measured to need.
-MEMORY_PER_FILE = 2_500_000_000
+# The address space a child may add to what it inherits: about twice what the largest
+# file the default max-file-size lets through was measured to need (1.1 GB for 1 MB).
+MEMORY_PER_FILE = 2_200_000_000
 
 Job = tuple[int, Path, str, int]  # index, path, display path, size in bytes
 
@@ -120,6 +121,9 @@ def _isolated_child(job: Job, connection: Any) -> None:
     from migrator.pipeline import FileResult, tool_finding
 
     assert _settings is not None
+    # the parent answers Ctrl-C and SIGTERM (and ends this process): no second report here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _bound_memory(MEMORY_PER_FILE)
     try:
         outcome = _work(job)
