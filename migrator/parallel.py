@@ -68,9 +68,9 @@ def _work(job: Job) -> tuple[int, Any]:
         # computed here, in parallel, instead of once more in the main process
         try:
             after = process_data(result.new, path, display, _settings)
-        except MemoryError:
-            after = None
-        if after is not None:
+        except MemoryError:  # the lines named are those before the rewrite, then
+            result.rechecked = result.findings
+        else:
             result.rechecked = after.findings
             result.secrets |= after.secrets
     if not result.changed and not result.findings:
@@ -124,6 +124,11 @@ def _isolated_child(job: Job, connection: Any) -> None:
     # the parent answers Ctrl-C and SIGTERM (and ends this process): no second report here
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # a native parser out of memory aborts with a message of its own; the parent reports it
+    with suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
     _bound_memory(MEMORY_PER_FILE)
     try:
         outcome = _work(job)
