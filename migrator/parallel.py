@@ -16,6 +16,7 @@ child at once instead of waiting for its parse to return.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -81,7 +82,11 @@ def _work(job: Job) -> tuple[int, Any]:
 def _out_of_memory(path: Path, display: str, settings: Settings) -> Any:
     from migrator.pipeline import FileResult, tool_finding
 
-    limit = f"{MEMORY_PER_FILE / 1e9:.1f} GB"
+    limit = (
+        f"{MEMORY_PER_FILE / 1e9:.1f} GB"
+        if MEMORY_PER_FILE >= 1e9
+        else f"{MEMORY_PER_FILE / 1e6:.0f} MB"
+    )
     reason = f"needs more than the {limit} of memory a file may use; it was skipped"
     return FileResult(path, display, findings=[tool_finding(display, "MM902", settings, reason)])
 
@@ -117,6 +122,21 @@ def _bound_memory(extra: int) -> None:
         pass  # no RLIMIT_AS or no /proc (macOS, Windows): the size limit alone bounds it
 
 
+def _load_passes() -> None:
+    """Import the passes and their native parsers (mapping a shared library under a tight
+    address-space bound fails as an ImportError, not as a MemoryError)."""
+    import importlib
+
+    for name in (
+        "libcst.native",
+        "migrator.python.transformer",
+        "migrator.javascript.migrate",
+        "migrator.notebooks.migrate",
+    ):
+        with suppress(ImportError):
+            importlib.import_module(name)
+
+
 def _isolated_child(job: Job, connection: Any) -> None:
     from migrator.pipeline import FileResult, tool_finding
 
@@ -125,10 +145,12 @@ def _isolated_child(job: Job, connection: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # a native parser out of memory aborts with a message of its own; the parent reports it
+    faulthandler.disable()
     with suppress(OSError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 2)
         os.close(null)
+    _load_passes()  # the bound is for the file's work, not for loading the tool
     _bound_memory(MEMORY_PER_FILE)
     try:
         outcome = _work(job)

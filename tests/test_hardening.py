@@ -404,7 +404,9 @@ def test_a_file_over_the_memory_bound_is_reported_not_fatal(
     outcome = invoke(["check", "--format", "json", "--no-cache", "."], repo)
     records = json.loads(outcome.stdout)
     big = [r for r in records if r["path"] == "big.py"]
-    assert [r["code"] for r in big] == ["MM902"] and "memory" in big[0]["message"]
+    assert [r["code"] for r in big] == ["MM902"] and "memory" in big[0]["message"], big[0][
+        "message"
+    ]
     assert any(r["path"] == "small.py" and r["code"] == "MM201" for r in records)
     # with room enough the same file migrates in its child process
     monkeypatch.setattr(parallel, "MEMORY_PER_FILE", 2_000_000_000)
