@@ -56,7 +56,9 @@ def fingerprint(finding: Finding, line_text: str, seen: Counter[str]) -> str:
     """Hash of code, file and the finding's source line (whitespace-normalised), with the
     occurrence number of that hash in the file, as GitHub's own line hash is built."""
     text = " ".join(line_text.split())
-    digest = hashlib.sha256(f"{finding.code}\0{finding.path}\0{text}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(
+        f"{finding.code}\0{finding.path}\0{text}".encode("utf-8", "surrogateescape")
+    ).hexdigest()[:32]
     seen[digest] += 1
     return f"{digest}:{seen[digest]}"
 
