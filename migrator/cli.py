@@ -289,7 +289,15 @@ def write_one(result: FileResult, written: list[str]) -> bool:
 
 def point_at_written_lines(result: FileResult, settings: Settings) -> None:
     """Re-check a rewritten file so review findings name lines of the file as it now is
-    (an added `import os` or a call split over lines moves everything below it)."""
+    (an added `import os` or a call split over lines moves everything below it). The
+    workers did that check already for the bytes just written (FileResult.rechecked);
+    only what they did not see (an --annotate write) is parsed again here."""
+    if result.rechecked is not None and result.new is not None:
+        result.findings, result.original = result.rechecked, result.new
+        result.anchors = result.recheck_anchors or {}
+        result.rechecked = result.recheck_anchors = None
+        result.new = None
+        return
     after = process_file(result.path, result.display, settings)
     result.findings = after.findings
     result.anchors = after.anchors
@@ -404,7 +412,7 @@ def fix(fail_on: str | None, annotate: bool, exit_zero: bool, **params: Any) -> 
     failed: list[str] = []
     interrupt_on_sigterm()
     try:
-        for settings, result in results(options):
+        for settings, result in results(options, recheck=True):
             done.append((settings, result))
             verbose_traceback(result)
             fix_one(result, settings, annotate, written, failed)

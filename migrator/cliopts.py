@@ -283,8 +283,12 @@ def grouped(options: RunOptions) -> list[tuple[Settings, list[Path]]]:
     return out
 
 
-def results(options: RunOptions) -> Iterator[tuple[Settings, FileResult]]:
-    """Every file's result with the settings it ran under, in the order paths were given."""
+def results(
+    options: RunOptions, recheck: bool = False
+) -> Iterator[tuple[Settings, FileResult]]:
+    """Every file's result with the settings it ran under, in the order paths were given.
+    `recheck` (for `fix`): the workers also check each rewritten file as it will be
+    written (FileResult.rechecked), so the main process does not parse it again."""
     shard = parse_shard(options.shard) if options.shard else None
     groups = grouped(options)  # config errors surface before any work
     if options.from_stdin:
@@ -304,7 +308,9 @@ def results(options: RunOptions) -> Iterator[tuple[Settings, FileResult]]:
                     f"{len(part)} file(s) below it",
                     err=True,
                 )
-            for result in run(part, part_settings, options.jobs, not options.no_cache):
+            for result in run(
+                part, part_settings, options.jobs, not options.no_cache, recheck=recheck
+            ):
                 yield part_settings, result
 
 

@@ -73,6 +73,7 @@ def _work(job: Job) -> tuple[int, Any]:
             result.rechecked = result.findings
         else:
             result.rechecked = after.findings
+            result.recheck_anchors = after.anchors
             result.secrets |= after.secrets
     if not result.changed and not result.findings:
         result.original = b""  # only rewrites and reports need it; keep the pipe light

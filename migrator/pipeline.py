@@ -70,6 +70,8 @@ class FileResult:
     cells: dict[int, tuple[str, str]] = field(default_factory=dict)
     # `fix`: the findings of `new` itself, computed in the worker (parallel.py)
     rechecked: list[Finding] | None = None
+    # with `rechecked`: the anchors of the file as it will be written (annotate needs them)
+    recheck_anchors: dict[Finding, int] | None = None
 
     @property
     def changed(self) -> bool:

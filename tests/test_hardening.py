@@ -416,3 +416,24 @@ def test_sigterm_ends_fix_of_a_large_file_promptly(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr.decode()
     assert (repo / "big.py").read_bytes() == data
     assert not [p for p in repo.iterdir() if p.name.endswith(".mmtmp")]
+
+
+def test_fix_checks_written_files_in_the_workers_not_again_in_the_main_process(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 item 12: `fix` parsed every written file once more, one after another, in
+    the main process. The workers now check the bytes they hand over for writing."""
+    import migrator.cli
+
+    def no_second_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the main process parsed a written file again")
+
+    monkeypatch.setattr(migrator.cli, "process_file", no_second_parse)
+    (scratch / "app.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n"
+        'reply = client.chat.completions.create(model="gpt-4o", messages=[], logprobs=True)\n'
+    )
+    outcome = invoke(["fix", "-j", "1", "."], scratch)
+    assert outcome.exit_code == 1, outcome.stderr  # logprobs is left for review
+    assert "MISTRAL_API_KEY" in (scratch / "app.py").read_text()
+    assert "MM304" in outcome.stdout
