@@ -283,9 +283,7 @@ def grouped(options: RunOptions) -> list[tuple[Settings, list[Path]]]:
     return out
 
 
-def results(
-    options: RunOptions, recheck: bool = False
-) -> Iterator[tuple[Settings, FileResult]]:
+def results(options: RunOptions, recheck: bool = False) -> Iterator[tuple[Settings, FileResult]]:
     """Every file's result with the settings it ran under, in the order paths were given.
     `recheck` (for `fix`): the workers also check each rewritten file as it will be
     written (FileResult.rechecked), so the main process does not parse it again."""
