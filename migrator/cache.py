@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import migrator
+from migrator.crossmodule import ModelRead
 from migrator.findings import Finding
 from migrator.modelmap import ModelMap
 from migrator.outputcheck import rewrite_is_safe
@@ -89,9 +90,11 @@ def fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def content_key(data: bytes, display: str) -> str:
+def content_key(data: bytes, display: str, salt: str = "") -> str:
     # surrogateescape: a file name that is not valid UTF-8 still has a key
     name = display.encode("utf-8", "surrogateescape")
+    if salt:  # the facts from other files a result depends on (crossmodule.facts_digest)
+        name += b"\0" + salt.encode()
     return hashlib.blake2b(name + b"\0" + data, digest_size=20).hexdigest()
 
 
@@ -175,6 +178,7 @@ def _encode(result: Any) -> dict[str, Any]:
         "cells": [[number, before, after] for number, (before, after) in result.cells.items()],
         "rewrites": dict(result.rewrites),
         "env_vars": sorted(result.env_vars),
+        "model_reads": [read.to_json() for read in result.model_reads],
     }
 
 
@@ -221,10 +225,11 @@ class ResultCache:
         mac, _, payload = stored.partition(b"\n")
         return payload if hmac.compare_digest(mac, self._mac(name, payload)) else None
 
-    def get(self, data: bytes, display: str, path: Path) -> Any | None:
+    def get(self, data: bytes, display: str, path: Path, salt: str = "") -> Any | None:
+        """The stored result; `salt` names what else it depends on (crossmodule.py)."""
         from migrator.pipeline import FileResult
 
-        key = content_key(data, display)
+        key = content_key(data, display, salt)
         try:
             payload = self._verified(key, self._path(key).read_bytes())
             if payload is None:
@@ -241,8 +246,9 @@ class ResultCache:
                 env_vars=set(entry["env_vars"]),
                 anchors={Finding(*f): int(line) for f, line in entry["anchors"]},
                 cells={int(n): (str(before), str(after)) for n, before, after in entry["cells"]},
+                model_reads=[ModelRead.from_json(read) for read in entry["model_reads"]],
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, AssertionError):
             return None
         if result.new is not None and not rewrite_is_safe(display, data, result.new, self.settings):
             return None
@@ -273,13 +279,13 @@ class ResultCache:
         except (OSError, TypeError, ValueError):
             pass
 
-    def put(self, result: Any) -> None:
+    def put(self, result: Any, salt: str = "") -> None:
         if result.error is not None or not self.secret:
             return  # an internal failure is not a result worth keeping
         text = result.original.decode("utf-8", "replace")
         if contains_secret(text, result.secrets):
             return  # the cache must not become a second copy of a key
-        key = content_key(result.original, result.display)
+        key = content_key(result.original, result.display, salt)
         path = self._path(key)
         try:
             path.parent.mkdir(mode=0o700, exist_ok=True)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from migrator.configfiles import ParseError, config_kind, migrate_config
 from migrator.configfiles.kinds import is_skipped_config
+from migrator.crossmodule import ImportedFacts, ModelRead
 from migrator.decisions.file_kinds import (
     DESCRIBED,
     NOT_REQUESTS,
@@ -72,6 +73,8 @@ class FileResult:
     rechecked: list[Finding] | None = None
     # with `rechecked`: the anchors of the file as it will be written (annotate needs them)
     recheck_anchors: dict[Finding, int] | None = None
+    # imported names this file sends as a model id, and where (migrator/crossmodule.py)
+    model_reads: list[ModelRead] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -226,7 +229,11 @@ def recursion_room(frames: int) -> Iterator[None]:
 
 
 def migrate_python(
-    data: bytes, display: str, settings: Settings, slicing: str = "auto"
+    data: bytes,
+    display: str,
+    settings: Settings,
+    slicing: str = "auto",
+    facts: ImportedFacts | None = None,
 ) -> FileResult:
     """The Python pass over one file, with room for deeply nested (valid) code."""
     with recursion_room(RECURSION_ROOM):
@@ -238,7 +245,8 @@ def _migrate_python(
 ) -> FileResult:
     """The Python pass over one file. `slicing` is "auto" (look only at the top-level
     statements that can matter when that pays: migrator/python/slicing.py), "always"
-    (whenever possible; tests compare it with the whole pass) or "never"."""
+    (whenever possible; tests compare it with the whole pass) or "never". `facts`: where
+    other modules of the project send this module's names (migrator/crossmodule.py)."""
     # Imported here: LibCST costs a quarter-second of start-up that a run whose files all
     # fail the prefilter (or hit the cache) never needs.
     import libcst as cst
@@ -253,7 +261,7 @@ def _migrate_python(
             )
         )
         return result
-    ctx = new_context(data, display, settings)
+    ctx = new_context(data, display, settings, facts)
     new = None if slicing == "never" else sliced_pass(data, ctx, slicing == "always")
     if new is None:
         if too_deep_for_parsers(data):
@@ -270,7 +278,7 @@ def _migrate_python(
             reason = "nested too deeply for LibCST to parse"
             result.findings.append(tool_finding(display, "MM901", settings, reason))
             return result
-        ctx = new_context(data, display, settings)
+        ctx = new_context(data, display, settings, facts)
         try:
             new = full_pass(module, ctx)
         except RecursionError:  # past even RECURSION_ROOM: said plainly, not as a crash
@@ -315,10 +323,13 @@ def _migrate_python(
     result.rewrites = ctx.rewrites
     result.env_vars = ctx.env_vars
     result.secrets = ctx.secrets
+    result.model_reads = ctx.model_reads
     return result
 
 
-def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
+def new_context(
+    data: bytes, display: str, settings: Settings, facts: ImportedFacts | None = None
+) -> FileContext:
     from migrator.python.context import FileContext
     from migrator.python.rawhttp import raw_http_lines
     from migrator.python.runelsewhere import run_elsewhere
@@ -330,6 +341,7 @@ def new_context(data: bytes, display: str, settings: Settings) -> FileContext:
         enabled=code_filter(settings, display),
         raw_http=raw_http_lines(data, settings),
         run_elsewhere=run_elsewhere(data),
+        imported_facts=facts or {},
     )
 
 
@@ -479,7 +491,11 @@ def non_request_result(
 
 
 def process_file(
-    path: Path, display: str, settings: Settings, prefilter: re.Pattern[bytes] | None = None
+    path: Path,
+    display: str,
+    settings: Settings,
+    prefilter: re.Pattern[bytes] | None = None,
+    facts: ImportedFacts | None = None,
 ) -> FileResult:
     data, problem = read_file(path, display, settings)
     if data is None:
@@ -521,6 +537,9 @@ def process_data(
         if not is_python_script(data):
             # named on the command line but neither Python nor a config kind (README.md)
             return FileResult(path, display, original=data)
-    result = migrate_python(data, display, settings)
+    if facts:
+        result = migrate_python(data, display, settings, facts=facts)
+    else:
+        result = migrate_python(data, display, settings)
     result.path = path
     return result

@@ -4,6 +4,12 @@ Work is avoided before it is spread: reading and the prefilter (bytes only) deci
 files can matter, the cache answers for those already seen, and only the rest are parsed,
 in a process pool when there are enough of them. Results come out in discovery order
 whatever the number of processes.
+
+A Python module's result can depend on the modules that import it (a `settings.py` whose
+model ids are read by client calls elsewhere: migrator/crossmodule.py). So results are
+held until every file has been through the pass; then the reads of imported names are
+linked to their defining modules, and those modules (usually one or two) are run again with
+the verdicts, their cache entries keyed by a digest of them.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.cache import ResultCache
+from migrator.crossmodule import ProjectModules, facts_digest, link
 from migrator.discovery import PYTHON_SUFFIXES, discover, display_path, repo_root
 from migrator.parallel import Job, default_jobs, migrate_all
 from migrator.prefilter import prefilter_for
@@ -43,8 +50,11 @@ def run(
     size = 0
     known_unaffected = cache.load_unaffected() if cache is not None else {}
     unaffected: dict[str, list[int]] = {}
+    python_files: list[Path] = []
     for path in discover(paths, settings.exclude, settings.root):
         display = display_path(path, root)
+        if path.suffix in PYTHON_SUFFIXES:
+            python_files.append(path)
         signature = stat_signature(path)
         if signature is not None and known_unaffected.get(display) == signature:
             unaffected[display] = signature
@@ -71,22 +81,46 @@ def run(
         results = stack.enter_context(
             migrate_all(todo, settings, jobs or default_jobs(), size, cache is not None, recheck)
         )
-        advance = stack.enter_context(progress(len(done), wanted(len(todo))))
-        position = 0
+        advance = stack.enter_context(progress(len(todo), wanted(len(todo))))
         for index, result in results:
             done[index] = result
-            while position <= index:
-                yield done[position]
-                done[position] = None
-                advance()
-                position += 1
-        while position < len(done):
-            yield done[position]
-            done[position] = None
             advance()
-            position += 1
+    rerun_with_imported_facts(done, python_files, settings, cache)
+    for position in range(len(done)):
+        yield done[position]
+        done[position] = None
     if cache is not None and unaffected != known_unaffected:
         cache.save_unaffected(unaffected)
+
+
+def rerun_with_imported_facts(
+    done: list[Any], python_files: Sequence[Path], settings: Settings, cache: ResultCache | None
+) -> None:
+    """Run again, in place, each module whose names other modules send as model ids."""
+    from migrator.pipeline import FileResult, process_file
+
+    reads = [(r.path, r.display, r.model_reads) for r in done if r is not None and r.model_reads]
+    if not reads:
+        return
+    facts = link(reads, ProjectModules(python_files))
+    for index, result in enumerate(done):
+        if result is None or result.path.suffix not in PYTHON_SUFFIXES:
+            continue
+        given = facts.get(Path(result.path).resolve())
+        if not given:
+            continue
+        salt = facts_digest(given)
+        try:
+            data = result.original or Path(result.path).read_bytes()
+        except OSError:
+            continue  # gone since the first pass: its first result stands
+        hit = cache.get(data, result.display, result.path, salt) if cache is not None else None
+        if hit is None:
+            hit = process_file(result.path, result.display, settings, facts=given)
+            if cache is not None and hit.original and hit.error is None:
+                cache.put(hit, salt)
+        assert isinstance(hit, FileResult)
+        done[index] = hit
 
 
 def stat_signature(path: Path) -> list[int] | None:

@@ -14,8 +14,15 @@ and `migrator.decisions.model_ids` and keeps their verdicts:
   that function pass for the parameter, `self.x = ...` and class-body fields of the same
   attribute name, dict entries, `or` fallbacks and env-read defaults).
 
-Not followed (the ids there get MM212 unless `rewrite-models = "all"`): names imported
-from other modules (and calls from other modules), values returned by functions,
+Across modules: a name the file imports (`from pkg.settings import MODEL`, `settings.MODEL`
+after `import settings`, `cfg.model` of an imported settings object, `MODELS["chat"]`) that
+reaches a model position is reported as a `ModelRead` (ctx.model_reads); the runner links
+reads to the defining module and runs it again with the merged verdicts (ctx.imported_facts),
+which are applied here to its module-level names, fields and dict entries
+(migrator/crossmodule.py).
+
+Not followed (the ids there get MM212 unless `rewrite-models = "all"`): calls from other
+modules of a function defined here, values returned by functions,
 containers indexed by position, and any client passed in from elsewhere (a parameter typed
 `OpenAI` is a client, but not one this run is seen to move).
 """
@@ -28,6 +35,7 @@ from urllib.parse import urlsplit
 import libcst as cst
 from libcst.metadata import Assignment, CodeRange
 
+from migrator.crossmodule import ModelRead
 from migrator.decisions.connection import (
     BaseKind,
     ConnectionFacts,
@@ -49,8 +57,8 @@ Target = tuple[Destination, str]
 
 MAX_DEPTH = 8
 UNREAD = (
-    "no call in this file that moves to Mistral reads it (reads from other modules are not "
-    "followed)"
+    "no call that moves to Mistral reads it, in this file or in a module of the project that "
+    "imports it"
 )
 OWN_CONNECTION = (
     "the dict it is in carries its own connection settings (an AG2/autogen config_list "
@@ -144,9 +152,92 @@ class Connections:
                 framework = self.ctx.settings.frameworks.of(self.qualified(call.func))
                 if framework is not None and framework.kind != "wrapper":
                     self._framework_call(call, framework)
+        self._imported_facts(module)
         for node in iter_nodes(module):
             if isinstance(node, cst.Dict) and self._own_connection(node):
                 self._hands_off_span(node, node, OWN_CONNECTION)
+
+    def _imported_facts(self, module: cst.Module) -> None:
+        """Where other modules of the project send this module's names (their reads, merged
+        by the runner): the values bound to them are marked like a local read's."""
+        facts = self.ctx.imported_facts
+        if not facts:
+            return
+        names: dict[str, list[cst.BaseExpression]] = {}
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    for assigned in small.targets:
+                        if isinstance(assigned.target, cst.Name):
+                            names.setdefault(assigned.target.value, []).append(small.value)
+                elif (
+                    isinstance(small, cst.AnnAssign)
+                    and isinstance(small.target, cst.Name)
+                    and small.value is not None
+                ):
+                    names.setdefault(small.target.value, []).append(small.value)
+        for (name, attribute, key), target in facts.items():
+            values = self._attribute_values(name) if attribute else names.get(name, [])
+            for value in values:
+                if key:
+                    self._flow_key(value, frozenset({key}), target, 0)
+                else:
+                    self._flow(value, target, 0)
+
+    def _read_elsewhere(
+        self, name: cst.Name, chain: tuple[str, ...], key: str, target: Target
+    ) -> bool:
+        """Report `name` (then `.chain`, then `[key]`) as a read of another module's name when
+        `name` is bound by an import; False when it is not."""
+        scope = self.scope(name)
+        if scope is None:
+            return False
+        found = False
+        for assignment in scope[name.value]:
+            node = assignment.node if isinstance(assignment, Assignment) else None
+            if not isinstance(node, (cst.Import, cst.ImportFrom)) or isinstance(
+                node.names, cst.ImportStar
+            ):
+                continue
+            for alias in node.names:
+                dotted = _code(alias.name)
+                bound = alias.asname.name if alias.asname is not None else None
+                if isinstance(bound, cst.Name):
+                    if bound.value != name.value:
+                        continue
+                elif dotted.split(".")[0] != name.value:
+                    continue
+                elif isinstance(node, cst.Import):
+                    dotted = name.value  # `import a.b` binds `a`
+                level = 0
+                if isinstance(node, cst.ImportFrom):
+                    level = len(node.relative)
+                    module = "" if node.module is None else _code(node.module)
+                    dotted = f"{module}.{dotted}" if module else dotted
+                self.ctx.model_reads.append(
+                    ModelRead(level, ".".join((dotted, *chain)), key, target[0], target[1])
+                )
+                found = True
+        return found
+
+    @staticmethod
+    def _attribute_chain(expr: cst.Attribute) -> tuple[cst.Name, tuple[str, ...]] | None:
+        """`a.b.c` -> (Name a, ("b", "c")); None when the root is not a plain name."""
+        chain: list[str] = []
+        current: cst.BaseExpression = expr
+        while isinstance(current, cst.Attribute):
+            chain.append(current.attr.value)
+            current = current.value
+        if not isinstance(current, cst.Name):
+            return None
+        return current, tuple(reversed(chain))
+
+    def _read_attribute_elsewhere(self, expr: cst.Attribute, key: str, target: Target) -> None:
+        found = self._attribute_chain(expr)
+        if found is not None:
+            self._read_elsewhere(found[0], found[1], key, target)
 
     def destination(self, node: cst.CSTNode) -> Target:
         known = self.targets.get(node)
@@ -371,9 +462,11 @@ class Connections:
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             self._mark(expr, target)
         elif isinstance(expr, cst.Name):
+            self._read_elsewhere(expr, (), "", target)
             for value in self._bound_values(expr, with_defaults=True):
                 self._flow(value, target, depth + 1)
         elif isinstance(expr, cst.Attribute):
+            self._read_attribute_elsewhere(expr, "", target)
             for value in self._attribute_values(expr.attr.value):
                 self._flow(value, target, depth + 1)
         elif isinstance(expr, cst.Subscript):
@@ -405,6 +498,8 @@ class Connections:
                 if arg.keyword is not None and arg.keyword.value in keys:
                     self._flow(arg.value, target, depth + 1)
         elif isinstance(expr, cst.Name):
+            for single in sorted(keys) if len(keys) == 1 else ():
+                self._read_elsewhere(expr, (), single, target)
             for value in self._bound_values(expr, with_defaults=True):
                 self._flow_key(value, keys, target, depth + 1)
             for statement in self._item_writes(expr.value):
@@ -412,6 +507,8 @@ class Connections:
                 if key in keys:
                     self._flow(value, target, depth + 1)
         elif isinstance(expr, cst.Attribute):
+            for single in sorted(keys) if len(keys) == 1 else ():
+                self._read_attribute_elsewhere(expr, single, target)
             for value in self._attribute_values(expr.attr.value):
                 self._flow_key(value, keys, target, depth + 1)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from migrator.crossmodule import ImportedFacts, ModelRead
 from migrator.findings import Finding
 from migrator.settings import Settings
 from migrator.suppressions import Suppression
@@ -57,6 +58,11 @@ class FileContext:
     # functions of the file run outside it -> the names declared for them
     # (migrator/python/runelsewhere.py, read from the whole file before the pass)
     run_elsewhere: dict[str, set[str]] = field(default_factory=dict)
+    # names this file imports that reach a model position, and where they are sent
+    # (migrator/crossmodule.py); filled by the Python pass
+    model_reads: list[ModelRead] = field(default_factory=list)
+    # where other modules of the project send this module's names (migrator/crossmodule.py)
+    imported_facts: ImportedFacts = field(default_factory=dict)
     # "javascript": messages speak of object properties, not keyword arguments
     language: str = "python"
     # quote characters of the f-strings enclosing the node being visited (innermost last)
