@@ -130,3 +130,21 @@ def test_a_read_that_stays_wins_over_one_that_moves(tmp_path: Path) -> None:
     assert facts_digest(facts[settings.resolve()]) != facts_digest(
         {("MODEL", False, ""): ("mistral", "")}
     )
+
+
+def test_imported_facts_give_the_same_result_sliced_or_whole() -> None:
+    from migrator.pipeline import migrate_python
+    from migrator.settings import load_settings
+
+    settings = load_settings(start=ROOT)
+    given = {
+        ("CHAT_MODEL", False, ""): ("mistral", ""),
+        ("ESCALATION_MODEL", False, ""): ("stays", "the client `x` points at y"),
+        ("SUMMARY", False, "model"): ("mistral", ""),
+    }
+    data = (APP / "moves" / "settings.py").read_bytes()
+    sliced = migrate_python(data, "settings.py", settings, "always", facts=given)  # type: ignore[arg-type]
+    whole = migrate_python(data, "settings.py", settings, "never", facts=given)  # type: ignore[arg-type]
+    assert sliced.new == whole.new and sliced.new is not None
+    assert [f.code for f in sliced.findings] == [f.code for f in whole.findings]
+    assert [f.code for f in whole.findings] == ["MM201", "MM213", "MM201", "MM205", "MM212"]
