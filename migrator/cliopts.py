@@ -25,6 +25,7 @@ from migrator.projects import (
     NestedConfigs,
     display_root,
     force_excluded,
+    outside_shard,
     parse_shard,
     project_groups,
     select_files,
@@ -297,6 +298,7 @@ def results(options: RunOptions, recheck: bool = False) -> Iterator[tuple[Settin
     nested = NestedConfigs(overrides, lambda found: with_cli_codes(found, options))
     for settings, group in groups:
         files = select_files(group, settings, options.force_exclude, shard)
+        context = outside_shard(group, settings, options.force_exclude, shard)
         # one --config FILE is for every path; else each file takes its nearest config
         parts = [(settings, files)] if config is not None else nested.split(files, settings)
         for part_settings, part in parts:
@@ -306,9 +308,10 @@ def results(options: RunOptions, recheck: bool = False) -> Iterator[tuple[Settin
                     f"{len(part)} file(s) below it",
                     err=True,
                 )
-            for result in run(
-                part, part_settings, options.jobs, not options.no_cache, recheck=recheck
-            ):
+            outcome = run(
+                part, part_settings, options.jobs, not options.no_cache, context, recheck=recheck
+            )
+            for result in outcome:
                 yield part_settings, result
 
 

@@ -237,11 +237,15 @@ def migrate_python(
 ) -> FileResult:
     """The Python pass over one file, with room for deeply nested (valid) code."""
     with recursion_room(RECURSION_ROOM):
-        return _migrate_python(data, display, settings, slicing)
+        return _migrate_python(data, display, settings, slicing, facts)
 
 
 def _migrate_python(
-    data: bytes, display: str, settings: Settings, slicing: str = "auto"
+    data: bytes,
+    display: str,
+    settings: Settings,
+    slicing: str = "auto",
+    facts: ImportedFacts | None = None,
 ) -> FileResult:
     """The Python pass over one file. `slicing` is "auto" (look only at the top-level
     statements that can matter when that pays: migrator/python/slicing.py), "always"
@@ -503,7 +507,7 @@ def process_file(
         if problem:
             result.findings.append(problem)
         return result
-    return process_data(data, path, display, settings, prefilter)
+    return process_data(data, path, display, settings, prefilter, facts)
 
 
 def process_data(
@@ -512,6 +516,7 @@ def process_data(
     display: str,
     settings: Settings,
     prefilter: re.Pattern[bytes] | None = None,
+    facts: ImportedFacts | None = None,
 ) -> FileResult:
     """One file's bytes, already read, through the pass its kind takes."""
     if (prefilter is not None and not prefilter.search(data)) or is_skipped_config(path):

@@ -18,7 +18,13 @@ from typing import Any
 
 import pathspec
 
-from migrator.discovery import DEFAULT_EXCLUDES, discover, display_path, repo_root
+from migrator.discovery import (
+    DEFAULT_EXCLUDES,
+    PYTHON_SUFFIXES,
+    discover,
+    display_path,
+    repo_root,
+)
 from migrator.settings import ConfigError, Settings, find_config, load_settings
 
 
@@ -110,6 +116,23 @@ def select_files(
         path
         for path in discover(kept, settings.exclude, settings.root)
         if in_shard(display_path(path, root), shard)
+    ]
+
+
+def outside_shard(
+    paths: Sequence[Path], settings: Settings, force_exclude: bool, shard: tuple[int, int] | None
+) -> list[Path]:
+    """The Python files of the group that another shard runs: this shard reads them only
+    for the model ids they send from its own modules (migrator/crossmodule.py)."""
+    if shard is None:
+        return []
+    root = display_root(settings)
+    return [
+        path
+        for path in discover(paths, settings.exclude, settings.root)
+        if path.suffix in PYTHON_SUFFIXES
+        and not in_shard(display_path(path, root), shard)
+        and (not force_exclude or not force_excluded(path, settings))
     ]
 
 

@@ -34,10 +34,14 @@ def run(
     settings: Settings,
     jobs: int | None = None,
     use_cache: bool = True,
+    context: Sequence[Path] = (),
     recheck: bool = False,
 ) -> Iterator[Any]:
     """FileResult per discovered file, in discovery order. With `recheck` (for `fix`) a
-    rewritten file comes with the findings of its new text (FileResult.rechecked)."""
+    rewritten file comes with the findings of its new text (FileResult.rechecked).
+    `context`: Python files outside this run (another CI shard's) that are run only for the
+    model ids they read from the run's modules (crossmodule.py), so that a shard reports
+    what the whole run would."""
     from migrator.pipeline import FileResult, read_file
 
     # paths in every output are relative to the project's git work tree (else its config's
@@ -51,7 +55,11 @@ def run(
     known_unaffected = cache.load_unaffected() if cache is not None else {}
     unaffected: dict[str, list[int]] = {}
     python_files: list[Path] = []
-    for path in discover(paths, settings.exclude, settings.root):
+    shown = 0  # the first `shown` entries of `done` are this run's; the rest are context
+    for path in [*discover(paths, settings.exclude, settings.root), None, *context]:
+        if path is None:
+            shown = len(done)
+            continue
         display = display_path(path, root)
         if path.suffix in PYTHON_SUFFIXES:
             python_files.append(path)
@@ -86,7 +94,9 @@ def run(
             done[index] = result
             advance()
     rerun_with_imported_facts(done, python_files, settings, cache)
-    for position in range(len(done)):
+    if not context:
+        shown = len(done)
+    for position in range(shown):
         yield done[position]
         done[position] = None
     if cache is not None and unaffected != known_unaffected:
