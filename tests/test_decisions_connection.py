@@ -39,11 +39,27 @@ def test_a_bound_client_stays_with_mm122() -> None:
 
 def test_a_client_that_only_calls_absent_apis_stays_and_one_mixed_moves() -> None:
     only = judge_connection(
-        ConnectionFacts(kind="client", apis=(("videos", True), ("realtime", True)))
+        ConnectionFacts(kind="client", apis=(("videos", "absent"), ("realtime", "absent")))
     )
     assert (only.moves, only.code, only.fields) == (False, "MM123", {"apis": "realtime, videos"})
-    mixed = ConnectionFacts(kind="client", apis=(("videos", True), ("chat.completions", False)))
+    mixed = ConnectionFacts(
+        kind="client", apis=(("videos", "absent"), ("chat.completions", "compatible"))
+    )
     assert judge_connection(mixed).moves
+
+
+def test_a_client_that_only_calls_the_undocumented_responses_api_stays() -> None:
+    only = judge_connection(ConnectionFacts(kind="client", apis=(("responses", "unverified"),)))
+    assert (only.moves, only.code, only.fields) == (False, "MM123", {"apis": "responses"})
+    assert "does not document" in only.reason
+    partial = judge_connection(ConnectionFacts(kind="client", apis=(("audio.speech", "partial"),)))
+    assert partial.moves
+    mixed = judge_connection(
+        ConnectionFacts(
+            kind="client", apis=(("responses", "unverified"), ("embeddings", "compatible"))
+        )
+    )
+    assert mixed.moves
 
 
 def test_unknown_base_and_unconfigured_module_are_unknown_not_elsewhere() -> None:

@@ -30,6 +30,12 @@ BaseKind = Literal["absent", "openai", "mistral", "elsewhere", "bound", "unknown
 # module's own client (`openai.api_key = ...`, `openai.chat.completions.create(...)`).
 ClientKind = Literal["client", "azure", "module"]
 
+# API statuses (rules/apis.toml) under which a call is not shown to work on Mistral: the API
+# is missing from its endpoint, or only found outside its documentation (the Responses API,
+# in one SDK release). A client whose every call has one of these stays whole: moving it
+# could only be shown to turn each call into an error.
+NOT_SHOWN = frozenset({"absent", "unverified"})
+
 
 @dataclass(frozen=True)
 class ConnectionFacts:
@@ -40,8 +46,9 @@ class ConnectionFacts:
     # constructor keyword that binds the client elsewhere -> why (from the data)
     bound_by: tuple[str, str] | None = None
     # the API of every call made through this client that the front end resolved, each
-    # with whether Mistral lacks it; empty when no call was seen
-    apis: tuple[tuple[str, bool], ...] = ()
+    # with its status on Mistral from rules/apis.toml ("absent", "unverified", "partial",
+    # "compatible", ...); empty when no call was seen
+    apis: tuple[tuple[str, str], ...] = ()
     # module settings only: whether this file sets the module's API key or base URL
     module_configured: bool = False
     # where the client is, for the reason given to the ids sent through it ("line 4")
@@ -93,12 +100,12 @@ def judge_connection(facts: ConnectionFacts) -> ConnectionVerdict:
             "configure (it reads OPENAI_BASE_URL where it runs)",
             unknown=True,
         )
-    if facts.apis and all(absent for _api, absent in facts.apis):
-        names = ", ".join(sorted({api for api, _absent in facts.apis}))
+    if facts.apis and all(status in NOT_SHOWN for _api, status in facts.apis):
+        names = ", ".join(sorted({api for api, _status in facts.apis}))
         return ConnectionVerdict(
             False,
             "MM123",
             {"apis": names},
-            reason=f"{client} only calls APIs Mistral lacks ({names})",
+            reason=f"{client} only calls APIs Mistral lacks or does not document ({names})",
         )
     return ConnectionVerdict(True)

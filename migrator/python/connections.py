@@ -114,7 +114,7 @@ class Connections:
         self._module = module
         calls = [node for node in iter_nodes(module) if isinstance(node, cst.Call)]
         self._calls = calls
-        apis: dict[int, list[tuple[str, bool]]] = {}
+        apis: dict[int, list[tuple[str, str]]] = {}
         origins: dict[cst.Call, Origin] = {}
         for call in calls:
             found = self.resolver.resolve(call.func) or self.azure.resolve(call.func)
@@ -125,7 +125,7 @@ class Connections:
             surface = self.resolver.rules.surface(path)
             if surface is not None:
                 api = surface[0]
-                apis.setdefault(id(origin), []).append((api.dotted, api.status == "absent"))
+                apis.setdefault(id(origin), []).append((api.dotted, api.status))
         for call in calls:
             names = self.qualified(call.func)
             if names & (self.connection.clients | self.connection.azure_clients):
@@ -287,7 +287,7 @@ class Connections:
 
     # -- connection facts ---------------------------------------------------------------
     def client_facts(
-        self, call: cst.Call, names: set[str], apis: tuple[tuple[str, bool], ...]
+        self, call: cst.Call, names: set[str], apis: tuple[tuple[str, str], ...]
     ) -> ConnectionFacts:
         where = self._name_of(call)
         if names & self.connection.azure_clients:
