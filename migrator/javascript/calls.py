@@ -21,7 +21,7 @@ from migrator.javascript.facts import Provider
 from migrator.javascript.literals import rewrite_model
 from migrator.javascript.roles import Role
 from migrator.javascript.source import quoted, string_value
-from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.state import Holder, JsFile, RequestSite
 from migrator.javascript.values import (
     NOT_LITERAL,
     branches,
@@ -131,6 +131,8 @@ class CallChecker:
         if function is None:
             return
         target = js.resolver.target(function)
+        if target is not None and target in js.facts.probe.ai_sdk_calls:
+            js.requests.append(RequestSite("ai_sdk", call, target=target))
         if target in js.facts.ai_sdk_calls:
             self._ai_sdk_call(call, target or "")
             return
@@ -157,6 +159,8 @@ class CallChecker:
             if len(path) == 1 and prop is not None and prop.text:
                 self._factory(call, holder, prop.text.decode(), function)
             return
+        if holder.kind in ("client", "imported") and len(path) > 1:
+            js.requests.append(RequestSite("call", call, holder, tuple(path)))
         if holder.kind not in ("client", "imported") or holder.elsewhere:
             if holder.elsewhere:
                 js.hands_off.append((call.start_byte, call.end_byte))

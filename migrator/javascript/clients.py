@@ -19,7 +19,7 @@ from migrator.endpoints import classify_url, mistral_path_wrong
 from migrator.envnames import renamed_variable
 from migrator.javascript.facts import ClientKind, Review
 from migrator.javascript.source import quoted, string_value
-from migrator.javascript.state import Holder, JsFile
+from migrator.javascript.state import Holder, JsFile, RequestSite
 from migrator.javascript.values import (
     dotted,
     env_read,
@@ -99,6 +99,8 @@ class Construction:
         self.js = js
         self.node = node
         self.kind = kind
+        callee = node.child_by_field_name("constructor") or node.child_by_field_name("function")
+        self.target = js.resolver.target(callee) or ""
         arguments = node.child_by_field_name("arguments")
         self.arguments = arguments
         args = (
@@ -187,7 +189,7 @@ class Construction:
 
     def _remember(self) -> None:
         if self.kind.returns:
-            _holder_of(self.js, self.node, Holder(self.kind.returns, self.elsewhere))
+            _holder_of(self.js, self.node, Holder(self.kind.returns, self.elsewhere, origin=self))
 
     def _find(self, paths: tuple[str, ...]) -> tuple[str, Node] | None:
         if self.options is None:
@@ -648,7 +650,10 @@ def scan_constructions(js: JsFile, nodes: list[Node]) -> None:
             continue
         kind = constructed_kind(js, node)
         if kind is not None:
-            Construction(js, node, kind).run()
+            construction = Construction(js, node, kind)
+            construction.run()
+            if kind.kind == "client" and construction.target in js.facts.probe.constructions:
+                js.requests.append(RequestSite("construction", node, construction=construction))
 
 
 def _snake(name: str) -> str:

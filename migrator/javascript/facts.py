@@ -65,6 +65,41 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class ProbeProvider:
+    """An AI SDK provider as `probe` reads it ([probe.ai_sdk.providers.*])."""
+
+    callables: frozenset[str]
+    base_url: str
+    factories: dict[str, str]
+    settings: dict[str, str]
+    stream: dict[str, Any]
+    embeddings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ProbeConstruction:
+    """A class whose construction fixes the request it sends ([probe.constructions.*])."""
+
+    api: str
+    options: dict[str, str]
+    merged: str = ""
+
+
+@dataclass(frozen=True)
+class ProbeFacts:
+    ai_sdk_calls: dict[str, bool]  # target -> whether it streams
+    providers: dict[str, ProbeProvider]
+    constructions: dict[str, ProbeConstruction]
+
+    def mistral_provider(self, target: str | None) -> ProbeProvider | None:
+        """The provider a ready-made instance (`mistral` of @ai-sdk/mistral) is, if any."""
+        for provider in self.providers.values():
+            if target is not None and target in provider.callables:
+                return provider
+        return None
+
+
+@dataclass(frozen=True)
 class EnvStyle:
     """How migrated code reads a variable in one runtime (Node's process.env, Deno's getter)."""
 
@@ -97,6 +132,7 @@ class JsFacts:
     directives: tuple[str, ...] = ()
     browser_markers: tuple[tuple[re.Pattern[bytes], str], ...] = ()
     runtimes: tuple[EnvStyle, ...] = ()
+    probe: ProbeFacts = field(default_factory=lambda: ProbeFacts({}, {}, {}))
 
     def env_style(self, data: bytes) -> EnvStyle:
         """How this file's migrated reads are spelled: its runtime's, else Node's."""
@@ -202,6 +238,33 @@ def _client(name: str, data: dict[str, Any]) -> ClientKind:
     )
 
 
+def _probe(data: dict[str, Any]) -> ProbeFacts:
+    ai_sdk = data.get("ai_sdk", {})
+    return ProbeFacts(
+        ai_sdk_calls={
+            target: bool(entry.get("stream", False))
+            for target, entry in ai_sdk.get("calls", {}).items()
+        },
+        providers={
+            name: ProbeProvider(
+                callables=frozenset(entry.get("callables", ())),
+                base_url=entry.get("base_url", ""),
+                factories=dict(entry.get("factories", {})),
+                settings=dict(entry["settings"]),
+                stream=dict(entry.get("stream", {})),
+                embeddings=dict(entry.get("embeddings", {})),
+            )
+            for name, entry in ai_sdk.get("providers", {}).items()
+        },
+        constructions={
+            target: ProbeConstruction(
+                entry["api"], dict(entry.get("options", {})), entry.get("merged", "")
+            )
+            for target, entry in data.get("constructions", {}).items()
+        },
+    )
+
+
 @lru_cache(maxsize=1)
 def load_js_facts(directory: Path | None = None) -> JsFacts:
     data = read_toml((directory or rules_dir()) / "javascript.toml")
@@ -246,6 +309,7 @@ def load_js_facts(directory: Path | None = None) -> JsFacts:
             (re.compile(marker["pattern"].encode()), marker["name"])
             for marker in data["env"].get("browser_markers", ())
         ),
+        probe=_probe(data.get("probe", {})),
         factories={
             method: Factory(
                 method,

@@ -168,9 +168,24 @@ def migrate_javascript(data: bytes, display: str, settings: Settings) -> FileRes
         return result
 
 
-def _migrate(
-    data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult
-) -> FileResult:
+def analyse(data: bytes, display: str, settings: Settings) -> JsFile | None:
+    """The pass over one file without its edits applied: what `probe` reads (the places
+    that send requests, `JsFile.requests`). None for a file the pass would not read
+    (not UTF-8, a syntax error)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    tree = parse_tolerant(data, grammar_of(display))
+    if first_error(tree.root_node) is not None:
+        return None
+    try:
+        return _analyse(data, display, settings, Source(data), tree.root_node)
+    except RecursionError:
+        return None
+
+
+def _analyse(data: bytes, display: str, settings: Settings, source: Source, root: Node) -> JsFile:
     facts = load_js_facts()
     nodes = collect(root, grammar_of(display), facts.env_objects | facts.browser_env_objects)
     scopes = Scopes()
@@ -226,6 +241,14 @@ def _migrate(
         scan_meta_env_reads(js, nodes["meta_env_read"])
         scan_strings(js, nodes["string"] + nodes["template_string"])
         scan_regexes(js, nodes["regex"])
+    return js
+
+
+def _migrate(
+    data: bytes, display: str, settings: Settings, source: Source, root: Node, result: FileResult
+) -> FileResult:
+    js = _analyse(data, display, settings, source, root)
+    ctx, grammar = js.ctx, grammar_of(display)
     relayout(js)
     try:
         new = js.edits.apply(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from tree_sitter import Node
 
@@ -48,6 +49,23 @@ class Holder:
     elsewhere: bool = False
     # a resource taken off a client: `const { chat } = client` holds ("chat",)
     prefix: tuple[str, ...] = ()
+    # the construction that built it (a `clients.Construction`), for where it sends;
+    # not part of what the holder is (two names holding clients agree whichever built them)
+    origin: Any = field(default=None, compare=False)
+
+
+@dataclass
+class RequestSite:
+    """A place that sends a request, as the pass met it, for `probe`
+    (`javascript.requests` turns it into call facts): a call on a client (`call`), an AI
+    SDK call (`ai_sdk`), or a construction that fixes its request (`construction`)."""
+
+    kind: str
+    node: Node
+    holder: Holder | None = None
+    path: tuple[str, ...] = ()  # a client call's resource path and method
+    target: str = ""  # an AI SDK call's import target
+    construction: Any = None  # a `clients.Construction`
 
 
 @dataclass
@@ -80,6 +98,8 @@ class JsFile:
     laid_out: set[int] = field(default_factory=set)
     # every `name = value` declarator, for constants a client option refers to
     declarators: list[Node] = field(default_factory=list)
+    # the places that send a request (read by `probe` only)
+    requests: list[RequestSite] = field(default_factory=list)
 
     def report(self, code: str, node: Node, **fields: object) -> bool:
         """A finding at `node`; False when silenced (its rewrite must not happen then)."""

@@ -195,13 +195,18 @@ class Notebook:
             line += 1 + count
         return parts
 
+    def code_cells(self) -> list[Part]:
+        """The code cells that run as Python, masked, as `migrate` reads them (none for a
+        file that is not a readable notebook)."""
+        try:
+            self.text = self.data[len(codecs.BOM_UTF8) if self.bom else 0 :].decode("utf-8")
+            json.loads(self.text)
+            return self._parts(locate_cells(self.text))
+        except (UnicodeDecodeError, ValueError, KeyError, IndexError):
+            return []
+
     def _run(self, parts: list[Part]) -> None:
-        combined = "".join(
-            f"# mistral-migrate-cell-boundary {part.cell.number}\n"
-            + part.masked.text
-            + ("\n" if part.added_newline else "")
-            for part in parts
-        ).encode("utf-8")
+        combined = combine(parts).encode("utf-8")
         ctx = FileContext(
             settings=self.settings,
             path=self.display,
@@ -337,6 +342,24 @@ class Notebook:
         else:  # one line so far: indented layouts repeat the indent, compact ones json's ", "
             separator = "," + lead if lead else ", "
         return "[" + lead + separator.join(out) + trail + "]"
+
+
+def combine(parts: list[Part]) -> str:
+    """The code cells as one module (a notebook is one namespace), each after a boundary
+    comment; a part's `first_line` is its first line here."""
+    return "".join(
+        f"# mistral-migrate-cell-boundary {part.cell.number}\n"
+        + part.masked.text
+        + ("\n" if part.added_newline else "")
+        for part in parts
+    )
+
+
+def cell_of(parts: list[Part], line: int) -> tuple[int, int]:
+    """A line of the combined module -> (cell number, line within that cell)."""
+    starts = [part.first_line for part in parts]
+    part = parts[max(bisect.bisect_right(starts, line) - 1, 0)]
+    return part.cell.number, min(max(line - part.first_line + 1, 1), part.line_count)
 
 
 def migrate_notebook(data: bytes, display: str, settings: Settings) -> pipeline.FileResult:

@@ -16,15 +16,34 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from migrator.callrules import load_call_rules
 from migrator.endpoints import classify_url
 from migrator.probe.data import Endpoint, ProbeData
-from migrator.python.callfacts import CallFact, ClientFact, FileFacts, ValueFact
+from migrator.requestfacts import CallFact, ClientFact, FileFacts, ValueFact
 from migrator.settings import Settings
 
 MAX_DEPTH = 8
+
+
+class Location(NamedTuple):
+    """A place that sends a request: `app.py:12`, or `nb.ipynb:cell 3:2` in a notebook
+    (the line counts within the cell, as findings count it)."""
+
+    path: str
+    line: int
+    cell: int = 0  # 0: not a notebook
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}:{self.line}" if self.cell else str(self.line)
+        return f"{self.path}:{where}"
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"path": self.path, "line": self.line}
+        if self.cell:
+            found["cell"] = self.cell
+        return found
 
 
 @dataclass
@@ -34,7 +53,7 @@ class PlannedRequest:
     model: str
     model_from: str  # "literal", "$VAR", "default of $VAR"
     params: dict[str, Any]
-    locations: list[tuple[str, int]] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -66,6 +85,11 @@ class Skipped:
     path: str
     line: int
     reason: str
+    cell: int = 0
+
+    @property
+    def where(self) -> str:
+        return str(Location(self.path, self.line, self.cell))
 
 
 @dataclass
@@ -259,11 +283,11 @@ class Planner:
             if to_mistral is None and all_mistral:
                 to_mistral = True
             if not to_mistral:
-                skipped.append(Skipped(call.path, call.line, why))
+                skipped.append(Skipped(call.path, call.line, why, call.cell))
                 continue
             models, why = self.models_of(call, project)
             if not models:
-                skipped.append(Skipped(call.path, call.line, why))
+                skipped.append(Skipped(call.path, call.line, why, call.cell))
                 continue
             params, notes = self.params_of(call, endpoint, project)
             surface = self.rules.surface((*call.api.split("."), call.method))
@@ -271,8 +295,9 @@ class Planner:
             for model, source in models:
                 request = PlannedRequest(endpoint, table, model, source, dict(params))
                 request = requests.setdefault(request.key(), request)
-                if (call.path, call.line) not in request.locations:
-                    request.locations.append((call.path, call.line))
+                where = Location(call.path, call.line, call.cell)
+                if where not in request.locations:
+                    request.locations.append(where)
                 request.notes.extend(n for n in notes if n not in request.notes)
         targets = [e.mistral for e in self.settings.models.entries.values() if e.mistral]
         used = [r.model for r in requests.values()]

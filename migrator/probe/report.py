@@ -1,7 +1,7 @@
 """probe's output: the plan (dry run) and the records, as text or JSON.
 
 JSON is a list of records: endpoint, model, parameters (names), status, http_status,
-detail, locations ([{path, line}]); model checks have endpoint "models".
+detail, locations ([{path, line}], plus `cell` in a notebook); model checks have endpoint "models".
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from migrator.probe.data import ProbeData
-from migrator.probe.plan import Plan
+from migrator.probe.plan import Location, Plan
 from migrator.probe.verdicts import MODELS, Record
 
 
-def _where(locations: Sequence[tuple[str, int]]) -> str:
-    return ", ".join(f"{path}:{line}" for path, line in locations)
+def _where(locations: Sequence[Location]) -> str:
+    return ", ".join(str(where) for where in locations)
 
 
 def planned_records(plan: Plan) -> list[Record]:
@@ -54,7 +54,7 @@ def render_plan(plan: Plan, base_url: str, data: ProbeData) -> str:
         lines.extend(f"   note: {note}" for note in request.notes)
     if plan.skipped:
         lines += ["", "Not probed:"]
-        lines += [f"  {s.path}:{s.line}: {s.reason}" for s in plan.skipped]
+        lines += [f"  {s.where}: {s.reason}" for s in plan.skipped]
     lines += ["", "Models checked: " + (", ".join(plan.models) or "(none)")]
     return "\n".join(lines) + "\n"
 
@@ -76,7 +76,7 @@ def render_text(records: Sequence[Record], plan: Plan, base_url: str) -> str:
             lines.append(f"  {'':<{width}}  sent by {_where(r.locations)}")
     if plan.skipped:
         lines += ["", "Not probed:"]
-        lines += [f"  {s.path}:{s.line}: {s.reason}" for s in plan.skipped]
+        lines += [f"  {s.where}: {s.reason}" for s in plan.skipped]
     counts = Counter(r.status for r in records)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     lines += ["", f"Summary: {summary or 'nothing probed'}."]

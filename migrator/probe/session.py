@@ -13,12 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from migrator.discovery import PYTHON_SUFFIXES
+from migrator.discovery import JS_SUFFIXES, NOTEBOOK_SUFFIXES, PYTHON_SUFFIXES
+from migrator.javascript.requests import collect_js_calls
+from migrator.notebooks.migrate import Notebook, cell_of, combine
+from migrator.pipeline import FileResult
 from migrator.probe.data import ProbeData
-from migrator.probe.plan import Plan, PlannedRequest, Planner
+from migrator.probe.plan import Location, Plan, PlannedRequest, Planner
 from migrator.probe.transport import NetworkError, Transport
 from migrator.probe.verdicts import MODELS, Record, judge, model_record, read_cards
-from migrator.python.callfacts import CallFact, FileFacts, collect_calls
+from migrator.python.callfacts import FileFacts, collect_calls
 from migrator.runner import run
 from migrator.settings import Settings
 
@@ -40,34 +43,79 @@ def line_map(before: str, after: str) -> Callable[[int], int]:
 
 
 def _moved(facts: FileFacts, back: Callable[[int], int]) -> FileFacts:
-    facts.calls = [
-        CallFact(c.path, back(c.line), c.api, c.method, c.client, c.models, c.params, c.spread)
-        for c in facts.calls
-    ]
+    facts.calls = [replace(c, line=back(c.line)) for c in facts.calls]
     return facts
 
 
+def _texts(result: FileResult) -> tuple[str, str] | None:
+    """The file as it is and as the migration leaves it (the same text when nothing
+    changes; a constants module the prefilter passed over has no bytes in its result)."""
+    try:
+        data = result.original or result.path.read_bytes()
+    except OSError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    if not result.changed or result.new is None:
+        return text, text
+    return text, result.new.decode("utf-8", errors="replace")
+
+
+def _python_facts(result: FileResult, settings: Settings) -> FileFacts | None:
+    texts = _texts(result)
+    if texts is None:
+        return None
+    text, migrated = texts
+    facts = collect_calls(migrated, result.display, settings)
+    return facts if text == migrated else _moved(facts, line_map(text, migrated))
+
+
+def _notebook_facts(result: FileResult, settings: Settings) -> FileFacts | None:
+    """The code cells as the migration leaves them, read as one module as the notebook
+    front end reads them; each call is placed in its cell, at its line there as the
+    cell is now."""
+    data = result.new if result.changed and result.new is not None else result.original
+    if not data:
+        return None
+    parts = Notebook(data, result.display, settings).code_cells()
+    if not parts:
+        return None
+    facts = collect_calls(combine(parts), result.display, settings)
+    backs = {number: line_map(before, after) for number, (before, after) in result.cells.items()}
+    calls = []
+    for call in facts.calls:
+        cell, line = cell_of(parts, call.line)
+        back = backs.get(cell)
+        calls.append(replace(call, line=back(line) if back else line, cell=cell))
+    facts.calls = calls
+    return facts
+
+
+def _javascript_facts(result: FileResult, settings: Settings) -> FileFacts | None:
+    texts = _texts(result)
+    if texts is None:
+        return None
+    text, migrated = texts
+    facts = collect_js_calls(migrated.encode("utf-8"), result.display, settings)
+    return facts if text == migrated else _moved(facts, line_map(text, migrated))
+
+
 def read_facts(paths: Sequence[Path], settings: Settings) -> list[FileFacts]:
-    """Call facts of every Python file under `paths`, as the migration leaves it (the
-    same run as `check`: discovery, prefilter, results cache, worker processes)."""
+    """Call facts of every Python, notebook and JS/TS file under `paths`, as the
+    migration leaves it (the same run as `check`: discovery, prefilter, results cache,
+    worker processes)."""
     found: list[FileFacts] = []
     for result in run(paths, settings):
-        if result.path.suffix not in PYTHON_SUFFIXES:
+        suffix = result.path.suffix
+        if suffix in PYTHON_SUFFIXES:
+            facts = _python_facts(result, settings)
+        elif suffix in NOTEBOOK_SUFFIXES:
+            facts = _notebook_facts(result, settings)
+        elif suffix in JS_SUFFIXES:
+            facts = _javascript_facts(result, settings)
+        else:
             continue
-        if not result.changed or result.new is None:
-            # a file with nothing to migrate (a constants module the prefilter passed
-            # over has no bytes in its result): read as it is
-            try:
-                data = result.original or result.path.read_bytes()
-            except OSError:
-                continue
-            text = data.decode("utf-8", errors="replace")
-            found.append(collect_calls(text, result.display, settings))
-            continue
-        text = result.original.decode("utf-8", errors="replace")
-        migrated = result.new.decode("utf-8", errors="replace")
-        facts = collect_calls(migrated, result.display, settings)
-        found.append(_moved(facts, line_map(text, migrated)))
+        if facts is not None:
+            found.append(facts)
     return found
 
 
@@ -89,7 +137,7 @@ def context_windows(settings: Settings) -> dict[str, int]:
     return windows
 
 
-def _where_used(plan: Plan, model: str) -> list[tuple[str, int]]:
+def _where_used(plan: Plan, model: str) -> list[Location]:
     return sorted({loc for r in plan.requests if r.model == model for loc in r.locations})
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.probe.data import ProbeData
-from migrator.probe.plan import PlannedRequest
+from migrator.probe.plan import Location, PlannedRequest
 from migrator.probe.transport import Response
 
 MODELS = "models"
@@ -27,7 +27,7 @@ class Record:
     status: str
     http_status: int | None
     detail: str
-    locations: list[tuple[str, int]] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
     # which parameters the verdict is about (for --update-rules), and their table
     rejected: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -42,7 +42,7 @@ class Record:
             "status": self.status,
             "http_status": self.http_status,
             "detail": self.detail,
-            "locations": [{"path": path, "line": line} for path, line in self.locations],
+            "locations": [where.as_dict() for where in self.locations],
         }
 
 
@@ -81,7 +81,7 @@ def read_cards(payload: Any) -> dict[str, Card]:
 
 
 def model_record(
-    model: str, cards: dict[str, Card], context_window: int | None, locations: list[tuple[str, int]]
+    model: str, cards: dict[str, Card], context_window: int | None, locations: list[Location]
 ) -> Record:
     card = cards.get(model)
     if card is None:

@@ -15,8 +15,8 @@ the module-level constants of the other files it read.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -34,56 +34,13 @@ from migrator.callrules import load_call_rules
 from migrator.python.clientref import ClientResolver, iter_nodes
 from migrator.python.envexpr import string_value
 from migrator.python.envreads import ENV_CALLS, ENV_MAPPING
+from migrator.requestfacts import CallFact, ClientFact, FileFacts, ValueFact
 from migrator.settings import Settings
+
+__all__ = ["CallFact", "ClientFact", "FileFacts", "ValueFact", "collect_calls"]
 
 # How far names, parameters and references are followed.
 MAX_DEPTH = 6
-
-ValueKind = Literal["literal", "env", "ref", "absent", "unknown"]
-
-
-@dataclass(frozen=True)
-class ValueFact:
-    """One value an expression can take. `env`: the variable (and its default, if any);
-    `ref`: a dotted name defined in another module; `unknown`: the source text."""
-
-    kind: ValueKind
-    value: Any = None
-    env: str = ""
-    default: str | None = None
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class ClientFact:
-    """Where a client sends: the values its base URL can take (`absent` when it passes
-    none, so the SDK reads its own variables), or `ref` to a client made elsewhere."""
-
-    base_url: tuple[ValueFact, ...]
-    ref: str = ""
-    known: bool = True  # False: the receiver could not be followed to a constructor
-    wrapper: str = ""  # the function that wraps the client (`instructor.from_openai`)
-
-
-@dataclass(frozen=True)
-class CallFact:
-    path: str
-    line: int
-    api: str  # the resource path below the client: "chat.completions", "embeddings"
-    method: str
-    client: ClientFact
-    models: tuple[ValueFact, ...]
-    params: tuple[tuple[str, tuple[ValueFact, ...]], ...]
-    spread: bool = False  # the call passes **kwargs: some parameters are not seen
-
-
-@dataclass
-class FileFacts:
-    path: str
-    calls: list[CallFact] = field(default_factory=list)
-    # module-level NAME -> its values, and NAME -> the client it holds
-    constants: dict[str, tuple[ValueFact, ...]] = field(default_factory=dict)
-    clients: dict[str, ClientFact] = field(default_factory=dict)
 
 
 def _code(node: cst.CSTNode) -> str:
