@@ -719,9 +719,11 @@ def probe(
     The plan comes from the same analysis as `check`, on the code as `fix` would leave it:
     every chat-completions and embeddings call on a client that goes to Mistral, with the
     model it sends (a literal; an env var's value when set, else its default) and the
-    parameters it passes. GET /models checks every model id the code or the model map
-    uses (exists, deprecation, context window). Requests are tiny: max_tokens=1 and a
-    one-word message; embeddings of one word.
+    parameters it passes, in Python files, notebooks (cell:line) and JS/TS (openai-node
+    calls, the AI SDK's generateText/streamText/embed, LangChain.js ChatOpenAI and
+    OpenAIEmbeddings; settings named as the request body sends them). GET /models checks
+    every model id the code or the model map uses (exists, deprecation, context window).
+    Requests are tiny: max_tokens=1 and a one-word message; embeddings of one word.
 
     \b
     Verdicts: ok, rejected, unknown-model, ignored, unauthorized, rate-limited, error

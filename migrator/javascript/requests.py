@@ -288,6 +288,10 @@ class Requests:
         for name, provider in self.probe.providers.items():
             if target is not None and target in provider.callables:
                 return name, method, ClientFact((ValueFact("literal", provider.base_url),))
+        if target is not None and target in js.facts.providers:
+            # @ai-sdk/openai's ready-made `openai`: no base URL given, it reads
+            # OPENAI_BASE_URL, else OpenAI's (the migration leaves it, MM115)
+            return "openai", method, ClientFact((ValueFact("absent"),))
         from migrator.javascript.calls import CallChecker
 
         holder = CallChecker(js).holder(base)
