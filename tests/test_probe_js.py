@@ -214,6 +214,22 @@ def test_calls_that_do_not_go_to_mistral_are_not_planned(scratch: Path) -> None:
     assert "ask.test.ts" not in outcome.stdout
 
 
+def test_a_client_left_as_it_is_with_mistral_s_url_is_planned(scratch: Path) -> None:
+    """The migration leaves a client whose key it cannot follow (MM125), but one already
+    pointed at Mistral sends there: its requests are probed. Without a base URL it would
+    not be (the previous test)."""
+    write(
+        scratch,
+        "route.ts",
+        'import OpenAI from "openai";\n'
+        'const mistral = new OpenAI({ apiKey: profile.mistral_api_key || "", baseURL: "https://api.mistral.ai/v1" });\n'
+        'await mistral.chat.completions.create({ model: "mistral-large-latest", messages: [], max_tokens: 10 });\n',
+    )
+    assert plan_of(dry_run(scratch, "route.ts")) == [
+        ("chat/completions", "mistral-large-latest", [], [{"path": "route.ts", "line": 3}])
+    ]
+
+
 def test_the_js_front_end_gives_the_facts(scratch: Path) -> None:
     """The facts come from the pass `check` runs (JsFile.requests), not a second parser."""
     facts = collect_js_calls(

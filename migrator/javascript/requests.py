@@ -146,10 +146,19 @@ class Requests:
 
     def constructed(self, origin: Construction) -> ClientFact:
         found = self._base_url(origin)
-        if origin.elsewhere:
-            # a client the migration leaves as it is is never probed: its literal URL
-            # (another provider's) says where it goes, and it is not Mistral in any case
-            return ClientFact((*(v for v in found if v.kind == "literal"), LEFT))
+        if origin.elsewhere and (
+            any(v.kind == "absent" for v in found)
+            or (
+                origin.options is not None
+                and origin.options.type == "object"
+                and any(option in properties(origin.options) for option in origin.kind.bound)
+            )
+        ):
+            # left as it is with no base URL (an OpenAI key, a browser key) or bound to
+            # another backend (`provider: bedrock(...)`): not Mistral whatever the
+            # environment says. One left with a base URL (a key the tool cannot follow,
+            # `baseURL: "https://api.mistral.ai/v1"`) sends where that URL says.
+            return ClientFact((LEFT,))
         return ClientFact(found)
 
     def _base_url(self, origin: Construction) -> tuple[ValueFact, ...]:
