@@ -230,6 +230,55 @@ def test_a_client_left_as_it_is_with_mistral_s_url_is_planned(scratch: Path) -> 
     ]
 
 
+def test_parameter_defaults_and_names_imported_from_the_project_are_followed(
+    scratch: Path,
+) -> None:
+    """A client and a model constant imported from the project's module (an `@/` alias
+    and a relative path), and a parameter's default, as Python's are."""
+    write(
+        scratch,
+        "src/lib/openai.ts",
+        'import OpenAI from "openai";\n'
+        "export const openai = new OpenAI();\n"
+        'export const FAST_MODEL = "mistral-small-latest";\n'
+        'export async function complete(prompt: string, model = "mistral-large-latest") {\n'
+        "  return openai.chat.completions.create({ model, messages: [], temperature: 0.1 });\n"
+        "}\n",
+    )
+    write(
+        scratch,
+        "src/app/api/route.ts",
+        'import { openai } from "@/lib/openai";\n'
+        'import { FAST_MODEL } from "../../lib/openai.js";\n'
+        "await openai.chat.completions.create({ model: FAST_MODEL, messages: [] });\n",
+    )
+    write(
+        scratch,
+        "src/app/api/other.ts",
+        'import OpenAI from "openai";\n'
+        'import { openai } from "@/lib/openai";\n'
+        'const groq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1", apiKey: process.env.GROQ_API_KEY });\n'
+        'await openai.embeddings.create({ model: "mistral-embed", input: "x" });\n',
+    )
+    assert plan_of(dry_run(scratch, "src")) == [
+        (
+            "chat/completions",
+            "mistral-large-latest",
+            ["temperature"],
+            [{"path": "src/lib/openai.ts", "line": 5}],
+        ),
+        (
+            "chat/completions",
+            "mistral-small-latest",
+            [],
+            [{"path": "src/app/api/route.ts", "line": 3}],
+        ),
+        # not every client the files build goes to Mistral (groq): the imported client is
+        # followed to its module, not assumed
+        ("embeddings", "mistral-embed", [], [{"path": "src/app/api/other.ts", "line": 4}]),
+    ]
+
+
 def test_the_js_front_end_gives_the_facts(scratch: Path) -> None:
     """The facts come from the pass `check` runs (JsFile.requests), not a second parser."""
     facts = collect_js_calls(

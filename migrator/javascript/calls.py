@@ -77,7 +77,7 @@ class CallChecker:
             if variable in js.names:
                 return js.names[variable]
             if variable in js.local_imports:
-                return Holder("imported")
+                return Holder("imported", origin=js.resolver.bindings.get(variable))
             return None
         if node.type == "member_expression":
             obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")

@@ -90,6 +90,8 @@ class ProbeFacts:
     ai_sdk_calls: dict[str, bool]  # target -> whether it streams
     providers: dict[str, ProbeProvider]
     constructions: dict[str, ProbeConstruction]
+    root_aliases: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
 
     def mistral_provider(self, target: str | None) -> ProbeProvider | None:
         """The provider a ready-made instance (`mistral` of @ai-sdk/mistral) is, if any."""
@@ -262,6 +264,8 @@ def _probe(data: dict[str, Any]) -> ProbeFacts:
             )
             for target, entry in data.get("constructions", {}).items()
         },
+        root_aliases=tuple(data.get("modules", {}).get("root_aliases", ())),
+        extensions=tuple(data.get("modules", {}).get("extensions", ())),
     )
 
 

@@ -14,14 +14,17 @@ object as the body; the AI SDK and LangChain.js rename their settings, by the ta
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from tree_sitter import Node
 
+from migrator.javascript.bindings import Binding
 from migrator.javascript.clients import Construction
 from migrator.javascript.migrate import analyse
 from migrator.javascript.source import string_value
 from migrator.javascript.state import Holder, JsFile, RequestSite
+from migrator.javascript.syntax import FUNCTIONS
 from migrator.javascript.values import (
     NOT_LITERAL,
     env_read,
@@ -44,7 +47,9 @@ def collect_js_calls(data: bytes, display: str, settings: Settings) -> FileFacts
     js = analyse(data, display, settings)
     facts = FileFacts(display)
     if js is not None:
-        facts.calls = [c for site in js.requests if (c := Requests(js).call(site)) is not None]
+        requests = Requests(js)
+        facts.calls = [c for site in js.requests if (c := requests.call(site)) is not None]
+        facts.constants, facts.clients = requests.module_names()
     return facts
 
 
@@ -108,10 +113,100 @@ class Requests:
                 node.child_by_field_name("alternative"), depth + 1
             )
         if node.type in ("identifier", "shorthand_property_identifier") and depth < MAX_DEPTH:
-            held = js.constant_value(node)
+            held = js.constant_value(node) or self._parameter_default(node)
             if held is not None:
                 return self.values(held, depth + 1)
+            ref = self.imported(js.resolver.bindings.get(js.variable(node)))
+            if ref is not None:
+                return (ValueFact("ref", env=ref, text=js.text(node)),)
         return (ValueFact("unknown", text=js.text(node)),)
+
+    def _parameter_default(self, identifier: Node) -> Node | None:
+        """`function complete(prompt, model = "gpt-4o")`: the default of the parameter the
+        name is (what a call that does not pass it sends)."""
+        js = self.js
+        wanted = js.variable(identifier)
+        node = identifier.parent
+        while node is not None:
+            if node.type in FUNCTIONS:
+                parameters = node.child_by_field_name("parameters")
+                listed = parameters.named_children if parameters is not None else []
+                for parameter in listed:
+                    if parameter.type == "assignment_pattern":  # JS: model = "gpt-4o"
+                        name = parameter.child_by_field_name("left")
+                        default = parameter.child_by_field_name("right")
+                    elif parameter.type in ("required_parameter", "optional_parameter"):
+                        name = parameter.child_by_field_name("pattern")
+                        default = parameter.child_by_field_name("value")
+                    else:
+                        continue
+                    if (
+                        name is not None
+                        and default is not None
+                        and name.type == "identifier"
+                        and name.text == identifier.text
+                        and js.variable(name) == wanted
+                    ):
+                        return default
+            node = node.parent
+        return None
+
+    def imported(self, binding: Binding | None) -> str | None:
+        """A name imported from the project's own module, as the dotted name the plan
+        resolves across files (`@/lib/openai` + `openai` -> `lib.openai.openai`)."""
+        if binding is None or not binding.target.startswith(binding.module + "."):
+            return None
+        name = binding.target[len(binding.module) + 1 :]
+        spec = binding.module
+        for alias in self.probe.root_aliases:
+            if spec.startswith(alias):
+                spec = spec[len(alias) :]
+                break
+        else:
+            if not spec.startswith("."):
+                return None  # a package: not the project's code
+            spec = posixpath.normpath(
+                posixpath.join(posixpath.dirname(self.js.ctx.path.replace("\\", "/")), spec)
+            )
+        for extension in self.probe.extensions:
+            if spec.endswith(extension):
+                spec = spec[: -len(extension)]
+                break
+        parts = [p for p in spec.split("/") if p not in ("", ".")]
+        if not parts or ".." in parts:
+            return None
+        return ".".join([*parts, name])
+
+    def module_names(self) -> tuple[dict[str, tuple[ValueFact, ...]], dict[str, ClientFact]]:
+        """The module's top-level `const NAME = value` values and the clients its names
+        hold, for files that import them."""
+        js = self.js
+        constants: dict[str, tuple[ValueFact, ...]] = {}
+        top: int | None = None
+        for declarator in js.declarators:
+            name, value = (
+                declarator.child_by_field_name("name"),
+                declarator.child_by_field_name("value"),
+            )
+            statement = declarator.parent
+            if statement is None or statement.type != "lexical_declaration":
+                continue
+            if statement.children[0].type != "const" or statement.parent is None:
+                continue
+            program = statement.parent
+            if program.type == "export_statement" and program.parent is not None:
+                program = program.parent
+            if program.type != "program" or name is None or value is None:
+                continue
+            top = program.id
+            if name.type == "identifier" and name.text:
+                constants[name.text.decode()] = self.values(value)
+        clients = {
+            spelled: self.client(holder)
+            for (scope, spelled), holder in js.names.items()
+            if scope == top and holder.kind == "client"
+        }
+        return constants, clients
 
     def _object(self, node: Node | None) -> Node | None:
         """An options object, or the one a same-scope `const` holds."""
@@ -140,6 +235,9 @@ class Requests:
         origin = holder.origin if holder is not None else None
         if isinstance(origin, Construction):
             return self.constructed(origin)
+        if isinstance(origin, Binding):  # a client imported from the project's module
+            ref = self.imported(origin)
+            return ClientFact((), ref=ref) if ref else ClientFact((), known=False)
         if holder is not None and holder.elsewhere:
             return ClientFact((LEFT,))
         return ClientFact((), known=False)
