@@ -538,6 +538,16 @@ def test_the_readme_dry_run_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> 
     assert outcome.stdout == shown
 
 
+def test_the_readme_next_app_plan_is_what_probe_prints() -> None:
+    readme = (ROOT / "README.md").read_text()
+    command = "$ mistral-migrate probe --dry-run fixtures/next-app\n"
+    start = readme.index(command) + len(command)
+    shown = readme[start : readme.index("```", start)]
+    outcome = invoke(["probe", "--dry-run", "fixtures/next-app"], ROOT)
+    assert outcome.exit_code == 0
+    assert outcome.stdout == shown
+
+
 def test_a_wrapper_s_own_keywords_are_not_request_parameters(scratch: Path) -> None:
     (scratch / "app.py").write_text(
         "import instructor\nfrom openai import OpenAI\n\n"
