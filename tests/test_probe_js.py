@@ -179,6 +179,24 @@ def test_langchain_js_constructions_are_requests_with_their_options(scratch: Pat
     ]
 
 
+def test_a_streaming_chatopenai_sends_stream_options_unless_stream_usage_is_off(
+    scratch: Path,
+) -> None:
+    write(
+        scratch,
+        "stream.js",
+        'import { ChatOpenAI } from "@langchain/openai";\n'
+        'const a = new ChatOpenAI({ model: "mistral-small-latest", streaming: true });\n'
+        'const b = new ChatOpenAI({ model: "mistral-large-latest", streaming: true, streamUsage: false });\n'
+        'const c = new ChatOpenAI({ model: "ministral-8b-latest", streaming: false });\n',
+    )
+    assert {r["model"]: r["parameters"] for r in dry_run(scratch, "stream.js")} == {
+        "mistral-small-latest": ["stream", "stream_options"],
+        "mistral-large-latest": ["stream"],
+        "ministral-8b-latest": ["stream"],
+    }
+
+
 def test_calls_that_do_not_go_to_mistral_are_not_planned(scratch: Path) -> None:
     write(
         scratch,

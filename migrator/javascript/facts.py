@@ -83,6 +83,9 @@ class ProbeConstruction:
     api: str
     options: dict[str, str]
     merged: str = ""
+    when: dict[str, Any] = field(default_factory=dict)
+    adds: dict[str, Any] = field(default_factory=dict)
+    unless: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,12 @@ def _probe(data: dict[str, Any]) -> ProbeFacts:
         },
         constructions={
             target: ProbeConstruction(
-                entry["api"], dict(entry.get("options", {})), entry.get("merged", "")
+                entry["api"],
+                dict(entry.get("options", {})),
+                entry.get("merged", ""),
+                dict(entry.get("when", {})),
+                dict(entry.get("adds", {})),
+                dict(entry.get("unless", {})),
             )
             for target, entry in data.get("constructions", {}).items()
         },

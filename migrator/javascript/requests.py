@@ -406,6 +406,17 @@ class Requests:
             return None
         return "openai", method, self.client(holder)
 
+    def _given(self, options: Node, wanted: dict[str, Any], empty: bool) -> bool:
+        """Whether every option of `wanted` is given with that literal value (`empty`
+        when there is none to check)."""
+        if not wanted:
+            return empty
+        given = properties(options)
+        return all(
+            key in given and json_value(given[key]) == (True, value)
+            for key, value in wanted.items()
+        )
+
     def _construction(self, site: RequestSite) -> CallFact | None:
         """`new ChatOpenAI({ model, temperature, configuration: { baseURL } })`: the
         class sends one request per call, with the options it was built with."""
@@ -436,6 +447,12 @@ class Requests:
                     params += [(key, self.values(v)) for key, v in inner]
                 elif name in table.options:
                     params.append((table.options[name], self.values(value)))
+            if (
+                table.adds
+                and self._given(options, table.when, True)
+                and not self._given(options, table.unless, False)
+            ):
+                params += [(k, (ValueFact("literal", v),)) for k, v in table.adds.items()]
         if not models and origin.kind.default_model:
             models = (ValueFact("literal", origin.kind.default_model),)
         return self._fact(
