@@ -73,10 +73,10 @@ def _notebook_facts(result: FileResult, settings: Settings) -> FileFacts | None:
     """The code cells as the migration leaves them, read as one module as the notebook
     front end reads them; each call is placed in its cell, at its line there as the
     cell is now."""
-    data = result.new if result.changed and result.new is not None else result.original
-    if not data:
+    texts = _texts(result)
+    if texts is None:
         return None
-    parts = Notebook(data, result.display, settings).code_cells()
+    parts = Notebook(texts[1].encode("utf-8"), result.display, settings).code_cells()
     if not parts:
         return None
     facts = collect_calls(combine(parts), result.display, settings)
